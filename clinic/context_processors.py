@@ -1,0 +1,13 @@
+def roles(request):
+    """The logged-in person's role profile, for the shared layout's navigation."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    provider = user.provider_profile
+    return {
+        "current_provider": provider,
+        "current_client": user.client_profile,
+        "current_clinic": (provider or user.client_profile).clinic
+        if (provider or user.client_profile)
+        else None,
+    }

@@ -1,0 +1,70 @@
+"""Cross-table invariants that a CHECK constraint cannot express, kept by triggers on
+both database engines the project runs on (PostgreSQL in production, SQLite for trying)."""
+
+
+def _postgres(name, table, condition, message):
+    return (
+        f"""
+        CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+        BEGIN
+            IF {condition} THEN
+                RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NEW;
+        END;
+        $$ LANGUAGE plpgsql;
+        CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION {name}();
+        """,
+        f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}();",
+    )
+
+
+def _sqlite(name, table, condition, message):
+    statements = [
+        f"""
+        CREATE TRIGGER {name}_{event.lower()} BEFORE {event} ON {table}
+        FOR EACH ROW WHEN {condition}
+        BEGIN SELECT RAISE(ABORT, '{message}'); END;
+        """
+        for event in ("INSERT", "UPDATE")
+    ]
+    reverse = [f"DROP TRIGGER IF EXISTS {name}_{e};" for e in ("insert", "update")]
+    return statements, reverse
+
+
+class Trigger:
+    """One invariant: `condition` is an SQL expression over NEW that is true when the
+    row would break it."""
+
+    def __init__(self, name, table, condition, message):
+        self.name, self.table, self.condition, self.message = name, table, condition, message
+
+    def forwards(self, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(_postgres(self.name, self.table, self.condition, self.message)[0])
+        elif schema_editor.connection.vendor == "sqlite":
+            for statement in _sqlite(self.name, self.table, self.condition, self.message)[0]:
+                schema_editor.execute(statement)
+
+    def backwards(self, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(_postgres(self.name, self.table, self.condition, self.message)[1])
+        elif schema_editor.connection.vendor == "sqlite":
+            for statement in _sqlite(self.name, self.table, self.condition, self.message)[1]:
+                schema_editor.execute(statement)
+
+
+def run_python_operation(triggers):
+    """A migration operation that installs the triggers (and drops them on reverse)."""
+    from django.db import migrations
+
+    def forwards(apps, schema_editor):
+        for trigger in triggers:
+            trigger.forwards(schema_editor)
+
+    def backwards(apps, schema_editor):
+        for trigger in triggers:
+            trigger.backwards(schema_editor)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

@@ -1,0 +1,62 @@
+"""The demo clinics and people of DESIGN.md section 7."""
+
+DEFAULT_PASSWORD = "demo-pass-123"  # noqa: S105 - the documented demo password
+
+CLINICS = [
+    {"slug": "northside", "name": "Northside Therapy", "time_zone": "America/New_York"},
+    {"slug": "riverside", "name": "Riverside Counseling", "time_zone": "Europe/London"},
+]
+
+SUPERUSER = {"email": "admin@example.com", "full_name": "Site Administrator"}
+
+PROVIDERS = [
+    {
+        "email": "ava@northside.example",
+        "full_name": "Ava Thompson",
+        "clinic": "northside",
+        "title": "Clinical psychologist",
+        "is_clinic_admin": True,
+    },
+    {
+        "email": "ben@northside.example",
+        "full_name": "Ben Okafor",
+        "clinic": "northside",
+        "title": "Counsellor",
+        "is_clinic_admin": False,
+    },
+    {
+        "email": "cara@northside.example",
+        "full_name": "Cara Lindqvist",
+        "clinic": "northside",
+        "title": "Psychiatrist",
+        "is_clinic_admin": False,
+    },
+    {
+        "email": "dan@riverside.example",
+        "full_name": "Dan Whitfield",
+        "clinic": "riverside",
+        "title": "Psychotherapist",
+        "is_clinic_admin": True,
+    },
+]
+
+CLIENTS = [
+    {
+        "email": "chloe@northside.example",
+        "full_name": "Chloe Martin",
+        "clinic": "northside",
+        "care_team": ["ava@northside.example", "ben@northside.example"],
+    },
+    {
+        "email": "dylan@northside.example",
+        "full_name": "Dylan Reyes",
+        "clinic": "northside",
+        "care_team": ["ava@northside.example"],
+    },
+    {
+        "email": "erin@riverside.example",
+        "full_name": "Erin Walsh",
+        "clinic": "riverside",
+        "care_team": ["dan@riverside.example"],
+    },
+]

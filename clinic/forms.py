@@ -1,0 +1,68 @@
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+
+from .models import CareProvider, User
+from .services import ROLE_CLIENT, ROLE_PROVIDER
+
+
+class InviteForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=[(ROLE_CLIENT, "Client"), (ROLE_PROVIDER, "Care provider")],
+        widget=forms.RadioSelect,
+        initial=ROLE_CLIENT,
+    )
+    full_name = forms.CharField(max_length=150)
+    email = forms.EmailField(max_length=254)
+    title = forms.CharField(
+        max_length=120,
+        required=False,
+        help_text="Care providers only, e.g. Clinical psychologist.",
+    )
+    is_clinic_admin = forms.BooleanField(
+        required=False,
+        label="Clinic administrator",
+        help_text="Care providers only: may invite people and edit care teams.",
+    )
+    date_of_birth = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Clients only; optional.",
+    )
+    care_team = forms.ModelMultipleChoiceField(
+        queryset=CareProvider.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Clients only: the providers who care for this client.",
+    )
+
+    def __init__(self, *args, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["care_team"].queryset = CareProvider.objects.filter(
+            clinic=clinic
+        ).select_related("user")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("A person with this email address already has an account.")
+        return email
+
+
+class CareTeamForm(forms.Form):
+    care_team = forms.ModelMultipleChoiceField(
+        queryset=CareProvider.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Care team",
+    )
+
+    def __init__(self, *args, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the clinic's own providers are offered, and only they are accepted.
+        self.fields["care_team"].queryset = CareProvider.objects.filter(
+            clinic=clinic
+        ).select_related("user")
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    pass

@@ -1,0 +1,234 @@
+import uuid
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+def time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: by email, never by a user name."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField("email address", max_length=254, unique=True)
+    full_name = models.CharField(max_length=150)
+    is_staff = models.BooleanField(
+        default=False, help_text="Can log in to the Django admin (platform operators)."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def provider_profile(self):
+        return getattr(self, "careprovider", None)
+
+    @property
+    def client_profile(self):
+        return getattr(self, "client", None)
+
+    @property
+    def role(self):
+        """'provider', 'client' or '' (staff or a person with no role yet)."""
+        if self.provider_profile is not None:
+            return "provider"
+        if self.client_profile is not None:
+            return "client"
+        return ""
+
+
+class Clinic(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    time_zone = models.CharField(max_length=64, choices=time_zone_choices, default="UTC")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class OneRolePerUserMixin:
+    """Mirrors the database triggers that keep a user to at most one role."""
+
+    other_role_model_name: str
+
+    def clean(self):
+        super().clean()
+        if self.user_id is None:
+            return
+        other = self._meta.apps.get_model("clinic", self.other_role_model_name)
+        if other.objects.filter(user_id=self.user_id).exists():
+            raise ValidationError(
+                {"user": "This person already has another role; a person has one role only."}
+            )
+
+
+class CareProviderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Providers a person may see: those of their own clinic."""
+        clinic_id = clinic_id_of(user)
+        if clinic_id is None:
+            return self.none()
+        return self.filter(clinic_id=clinic_id)
+
+
+class CareProvider(OneRolePerUserMixin, models.Model):
+    other_role_model_name = "Client"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="careprovider")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="providers")
+    title = models.CharField(max_length=120, blank=True, help_text="e.g. Clinical psychologist")
+    is_clinic_admin = models.BooleanField(
+        default=False, help_text="May invite people and edit care teams in this clinic."
+    )
+
+    objects = CareProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__full_name"]
+        indexes = [models.Index(fields=["clinic", "is_clinic_admin"], name="provider_clinic_admin")]
+
+    def __str__(self):
+        return self.user.full_name or self.user.email
+
+    @property
+    def name(self):
+        return str(self)
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Clients a person may see: a provider sees those on whose care team they are,
+        a client sees themselves, anyone else nobody."""
+        provider = getattr(user, "careprovider", None) if user.is_authenticated else None
+        if provider is not None:
+            return self.filter(care_team=provider)
+        client = getattr(user, "client", None) if user.is_authenticated else None
+        if client is not None:
+            return self.filter(pk=client.pk)
+        return self.none()
+
+    def of_clinic_admin(self, user):
+        """Every client of the clinic, for that clinic's admin."""
+        provider = getattr(user, "careprovider", None) if user.is_authenticated else None
+        if provider is None or not provider.is_clinic_admin:
+            return self.none()
+        return self.filter(clinic_id=provider.clinic_id)
+
+
+class Client(OneRolePerUserMixin, models.Model):
+    other_role_model_name = "CareProvider"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="client")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="clients")
+    date_of_birth = models.DateField(null=True, blank=True)
+    care_team = models.ManyToManyField(
+        CareProvider, through="CareTeamMembership", related_name="clients", blank=True
+    )
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__full_name"]
+
+    def __str__(self):
+        return self.user.full_name or self.user.email
+
+    @property
+    def name(self):
+        return str(self)
+
+
+class CareTeamMembership(models.Model):
+    """A provider on a client's care team. Both must be of the same clinic
+    (kept by a database trigger and by clean())."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="memberships")
+    provider = models.ForeignKey(CareProvider, on_delete=models.CASCADE, related_name="memberships")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "provider"], name="careteam_unique_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} on the care team of {self.client}"
+
+    def clean(self):
+        super().clean()
+        if self.client_id and self.provider_id and self.client.clinic_id != self.provider.clinic_id:
+            raise ValidationError(
+                {"provider": "Care-team members must belong to the client's clinic."}
+            )
+
+
+def clinic_id_of(user):
+    """The clinic a logged-in provider or client belongs to, else None."""
+    if not user.is_authenticated:
+        return None
+    for attr in ("careprovider", "client"):
+        profile = getattr(user, attr, None)
+        if profile is not None:
+            return profile.clinic_id
+    return None

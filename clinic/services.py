@@ -1,0 +1,103 @@
+"""Every write about clinics and people. Views, forms and the admin call these."""
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from . import invitations
+from .models import CareProvider, CareTeamMembership, Client, User
+from .permissions import require_clinic_admin
+
+ROLE_PROVIDER = "provider"
+ROLE_CLIENT = "client"
+
+
+def person_invite(
+    *,
+    actor,
+    email,
+    full_name,
+    role,
+    title="",
+    is_clinic_admin=False,
+    date_of_birth=None,
+    care_team=(),
+    build_absolute_uri,
+):
+    """Create a person in the actor's clinic with no usable password and email them a
+    link to set one. Returns the new CareProvider or Client."""
+    admin = require_clinic_admin(actor)
+    clinic = admin.clinic
+    email = User.objects.normalize_email(email).strip().lower()
+    if role not in (ROLE_PROVIDER, ROLE_CLIENT):
+        raise ValidationError({"role": "Choose provider or client."})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "A person with this email address already has an account."})
+
+    with transaction.atomic():
+        user = User(email=email, full_name=full_name.strip())
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+        if role == ROLE_PROVIDER:
+            profile = CareProvider(
+                user=user, clinic=clinic, title=title.strip(), is_clinic_admin=is_clinic_admin
+            )
+            profile.full_clean()
+            profile.save()
+        else:
+            profile = Client(user=user, clinic=clinic, date_of_birth=date_of_birth)
+            profile.full_clean()
+            profile.save()
+            _set_care_team(client=profile, providers=care_team)
+
+        link = build_absolute_uri(
+            reverse("clinic:invitation-accept", kwargs={"token": invitations.make_token(user)})
+        )
+        context = {"user": user, "clinic": clinic, "inviter": admin, "link": link, "role": role}
+        subject = f"You are invited to {clinic.name} on CareSessions"
+        body = render_to_string("clinic/email/invitation.txt", context)
+        # Only once the account really exists: a rolled-back invitation sends nothing.
+        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return profile
+
+
+def invitation_accept(*, token, password):
+    """Set the invited person's password; the link stops working at once."""
+    user = invitations.user_for_token(token)
+    if user is None:
+        raise ValidationError("This invitation link is not valid any more.")
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        # Opening the emailed link proves the address is theirs.
+        EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
+    return user
+
+
+def _set_care_team(*, client, providers):
+    providers = list(providers)
+    foreign = [p for p in providers if p.clinic_id != client.clinic_id]
+    if foreign:
+        raise ValidationError(
+            {"care_team": "Care-team members must be providers of the client's clinic."}
+        )
+    wanted = {p.pk for p in providers}
+    current = set(client.memberships.values_list("provider_id", flat=True))
+    client.memberships.filter(provider_id__in=current - wanted).delete()
+    CareTeamMembership.objects.bulk_create(
+        [CareTeamMembership(client=client, provider_id=pk) for pk in wanted - current]
+    )
+
+
+def care_team_set(*, actor, client, providers):
+    """Replace a client's care team (clinic admins of the client's clinic only)."""
+    admin = require_clinic_admin(actor)
+    if client.clinic_id != admin.clinic_id:
+        raise ValidationError("This client is not in your clinic.")
+    with transaction.atomic():
+        _set_care_team(client=client, providers=providers)

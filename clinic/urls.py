@@ -1,0 +1,33 @@
+"""The project's URLs; the clinic app's own pages are in the `clinic` namespace."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+clinic_patterns = [
+    path("", views.home, name="home"),
+    path("provider/clinic/", views.PeopleView.as_view(), name="people"),
+    path("provider/clinic/invite/", views.InviteView.as_view(), name="invite"),
+    path(
+        "provider/clinic/clients/<uuid:client_id>/care-team/",
+        views.CareTeamEditView.as_view(),
+        name="care-team-edit",
+    ),
+    path("invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
+]
+
+# The admin's own log-in would bypass allauth's rate limits: send it through allauth.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "CareSessions administration"
+admin.site.site_title = "CareSessions admin"
+
+urlpatterns = [
+    path("", include((clinic_patterns, "clinic"))),
+    path("", include("sessions_app.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "clinic.views.page_not_found"

@@ -1,0 +1,147 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.generic import FormView, TemplateView
+
+from . import invitations, services
+from .forms import CareTeamForm, InvitationPasswordForm, InviteForm
+from .mixins import ClinicAdminRequiredMixin
+from .models import CareProvider, Client
+
+
+def home(request):
+    """Send each person to their own dashboard."""
+    user = request.user
+    if user.provider_profile is not None:
+        return redirect("sessions_app:provider-dashboard")
+    if user.client_profile is not None:
+        return redirect("sessions_app:portal-dashboard")
+    if user.is_staff:
+        return redirect("admin:index")
+    return render(request, "clinic/no_role.html")
+
+
+def add_form_errors(form, error):
+    """Show a service's ValidationError on the form's fields (or at its top)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class PeopleView(ClinicAdminRequiredMixin, TemplateView):
+    template_name = "clinic/admin/people.html"
+
+    def get_context_data(self, **kwargs):
+        clinic = self.admin.clinic
+        return super().get_context_data(
+            clinic=clinic,
+            providers=CareProvider.objects.filter(clinic=clinic).select_related("user"),
+            clients=Client.objects.of_clinic_admin(self.request.user)
+            .select_related("user")
+            .prefetch_related("care_team__user"),
+            **kwargs,
+        )
+
+
+class InviteView(ClinicAdminRequiredMixin, FormView):
+    template_name = "clinic/admin/invite.html"
+    form_class = InviteForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "clinic": self.admin.clinic}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            profile = services.person_invite(
+                actor=self.request.user,
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                title=data["title"],
+                is_clinic_admin=data["is_clinic_admin"],
+                date_of_birth=data["date_of_birth"],
+                care_team=data["care_team"],
+                build_absolute_uri=self.request.build_absolute_uri,
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Invitation sent to {profile.user.email}. The link works once, within 7 days.",
+        )
+        return redirect("clinic:people")
+
+
+class CareTeamEditView(ClinicAdminRequiredMixin, FormView):
+    template_name = "clinic/admin/care_team.html"
+    form_class = CareTeamForm
+
+    def get_client(self):
+        return get_object_or_404(
+            Client.objects.of_clinic_admin(self.request.user).select_related("user"),
+            uuid=self.kwargs["client_id"],
+        )
+
+    def get_form_kwargs(self):
+        self.client = self.get_client()
+        kwargs = super().get_form_kwargs()
+        kwargs["clinic"] = self.admin.clinic
+        kwargs["initial"] = {"care_team": list(self.client.care_team.all())}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(client=self.client, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.care_team_set(
+                actor=self.request.user,
+                client=self.client,
+                providers=form.cleaned_data["care_team"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"The care team of {self.client} is saved.")
+        return redirect("clinic:people")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class InvitationAcceptView(FormView):
+    template_name = "clinic/invitation_accept.html"
+    form_class = InvitationPasswordForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.invited = invitations.user_for_token(kwargs["token"])
+        if self.invited is None:
+            return render(request, "clinic/invitation_invalid.html", status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.invited}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(invited=self.invited, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.invitation_accept(
+                token=self.kwargs["token"], password=form.cleaned_data["new_password1"]
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Your password is set. Log in with your email address.")
+        return redirect(reverse("account_login"))
+
+
+def page_not_found(request, exception):
+    # The same page whether the object does not exist or is someone else's.
+    return render(request, "404.html", status=404)
