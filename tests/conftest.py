@@ -1,0 +1,109 @@
+"""Persona fixtures: a clinic with a care team, outsiders of the same and another clinic."""
+
+import pytest
+from django.core.cache import cache
+
+from .factories import ClientFactory, ClinicFactory, ProviderFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth keeps its rate-limit counters in the cache: no test may inherit another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def clinic(db):
+    return ClinicFactory(name="Northside Therapy", slug="northside", time_zone="America/New_York")
+
+
+@pytest.fixture
+def other_clinic(db):
+    return ClinicFactory(name="Riverside Counseling", slug="riverside", time_zone="Europe/London")
+
+
+@pytest.fixture
+def clinic_admin(clinic):
+    """A provider who administers the clinic and is on the care team."""
+    return ProviderFactory(
+        clinic=clinic,
+        user__email="ava@northside.test",
+        user__full_name="Ava Admin",
+        is_clinic_admin=True,
+    )
+
+
+@pytest.fixture
+def provider(clinic):
+    """A provider on the care team (not an admin)."""
+    return ProviderFactory(
+        clinic=clinic, user__email="ben@northside.test", user__full_name="Ben Provider"
+    )
+
+
+@pytest.fixture
+def off_team_provider(clinic):
+    """A provider of the same clinic who is not on the care team."""
+    return ProviderFactory(
+        clinic=clinic, user__email="cara@northside.test", user__full_name="Cara Offteam"
+    )
+
+
+@pytest.fixture
+def other_clinic_provider(other_clinic):
+    return ProviderFactory(
+        clinic=other_clinic,
+        user__email="dan@riverside.test",
+        user__full_name="Dan Elsewhere",
+        is_clinic_admin=True,
+    )
+
+
+@pytest.fixture
+def client_profile(clinic, clinic_admin, provider):
+    """A client whose care team is the clinic admin and the provider."""
+    return ClientFactory(
+        clinic=clinic,
+        user__email="chloe@northside.test",
+        user__full_name="Chloe Client",
+        care_team=[clinic_admin, provider],
+    )
+
+
+@pytest.fixture
+def other_client(clinic, provider):
+    """Another client of the same clinic, on the provider's care team."""
+    return ClientFactory(
+        clinic=clinic,
+        user__email="dylan@northside.test",
+        user__full_name="Dylan Other",
+        care_team=[provider],
+    )
+
+
+@pytest.fixture
+def other_clinic_client(other_clinic, other_clinic_provider):
+    return ClientFactory(
+        clinic=other_clinic,
+        user__email="erin@riverside.test",
+        user__full_name="Erin Elsewhere",
+        care_team=[other_clinic_provider],
+    )
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="root@example.test", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in on the Django test client and return that client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

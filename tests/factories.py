@@ -1,0 +1,58 @@
+import factory
+from allauth.account.models import EmailAddress
+from factory.django import DjangoModelFactory
+
+from clinic.models import CareProvider, CareTeamMembership, Clinic, Client, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class ClinicFactory(DjangoModelFactory):
+    class Meta:
+        model = Clinic
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    slug = factory.Sequence(lambda n: f"clinic-{n}")
+    time_zone = "America/New_York"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def email_address(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=True)
+
+
+class ProviderFactory(DjangoModelFactory):
+    class Meta:
+        model = CareProvider
+
+    user = factory.SubFactory(UserFactory)
+    clinic = factory.SubFactory(ClinicFactory)
+    title = "Counsellor"
+    is_clinic_admin = False
+
+
+class ClientFactory(DjangoModelFactory):
+    class Meta:
+        model = Client
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    clinic = factory.SubFactory(ClinicFactory)
+
+    @factory.post_generation
+    def care_team(self, create, extracted, **kwargs):
+        if create and extracted:
+            for provider in extracted:
+                CareTeamMembership.objects.create(client=self, provider=provider)
