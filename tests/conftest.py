@@ -107,3 +107,13 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def session(client_profile, provider, clinic_admin):
+    """An in-progress session of the client, held by the provider, with two homework items."""
+    from .sessions_helpers import schedule
+
+    return schedule(
+        by=clinic_admin, client=client_profile, provider=provider, homework=["Journal", "Walk"]
+    )[0]

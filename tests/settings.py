@@ -16,3 +16,12 @@ SECURE_SSL_REDIRECT = False
 # Static files come from the finders in tests; nothing is collected.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: memory databases take table locks that ignore the
+    # busy timeout, so the concurrency tests would not see what the demo server sees.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"caresessions-test-{os.getpid()}.sqlite3")
+    }

@@ -1,0 +1,343 @@
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from clinic.models import CareProvider, CareTeamMembership, Client, Clinic
+
+TITLE_MAX = 200
+MESSAGE_MAX = 5000
+RESPONSE_MAX = 20000
+INSTRUCTIONS_MAX = 5000
+FEEDBACK_MAX = 5000
+NOTE_MAX = 5000
+REPEAT_MAX = 52
+
+
+def _scope_for(user, *, client_path):
+    """Q limiting rows to what `user` may see, `client_path` leading to the Client.
+
+    A provider sees the clients on whose care team they are *now* (so removal from the
+    team takes access away at once); a client sees their own; anyone else nothing."""
+    if not user.is_authenticated:
+        return None
+    provider = user.provider_profile
+    if provider is not None:
+        return Q(
+            **{
+                f"{client_path}__in": CareTeamMembership.objects.filter(provider=provider).values(
+                    "client_id"
+                )
+            }
+        )
+    client = user.client_profile
+    if client is not None:
+        return Q(**{client_path: client.pk})
+    return None
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = _scope_for(user, client_path="client_id")
+        return self.none() if scope is None else self.filter(scope)
+
+    def open(self):
+        return self.filter(status=Session.Status.OPEN)
+
+    def in_progress(self, now=None):
+        now = now or timezone.now()
+        return self.open().filter(starts_at__lte=now, ends_at__gt=now)
+
+    def overdue(self, now=None):
+        now = now or timezone.now()
+        return self.open().filter(ends_at__lte=now)
+
+    def upcoming(self, now=None):
+        now = now or timezone.now()
+        return self.open().filter(starts_at__gt=now)
+
+    def with_people(self):
+        return self.select_related(
+            "clinic", "client__user", "provider__user", "created_by__user", "closed_by__user"
+        )
+
+    def with_counts(self, user=None):
+        """Homework done/total and, for `user`, unread messages — each one subquery,
+        so a list costs the same number of queries at any size."""
+        assignments = Assignment.objects.filter(session=OuterRef("pk")).order_by().values("session")
+        qs = self.annotate(
+            homework_total=Coalesce(
+                Subquery(assignments.annotate(n=Count("pk")).values("n")), Value(0)
+            ),
+            homework_done=Coalesce(
+                Subquery(
+                    assignments.filter(submitted_at__isnull=False)
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                Value(0),
+            ),
+        )
+        if user is not None and user.is_authenticated:
+            qs = qs.annotate(unread=unread_subquery(user))
+        return qs
+
+
+def unread_subquery(user, session_ref="pk"):
+    """Messages in the session newer than `user`'s read position, not written by them."""
+    read_upto = ReadPosition.objects.filter(session=OuterRef(OuterRef(session_ref)), user=user)
+    messages = (
+        Message.objects.filter(session=OuterRef(session_ref))
+        .exclude(author=user)
+        .filter(pk__gt=Coalesce(Subquery(read_upto.values("last_read_message_id")[:1]), Value(0)))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(messages), Value(0))
+
+
+class Session(models.Model):
+    """A period of care for one client, held by one provider of the client's care team."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Timing(models.TextChoices):
+        UPCOMING = "upcoming", "Upcoming"
+        IN_PROGRESS = "in_progress", "In progress"
+        OVERDUE = "overdue", "Overdue"
+        CLOSED = "closed", "Closed"
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="sessions")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="sessions")
+    provider = models.ForeignKey(
+        CareProvider, on_delete=models.PROTECT, related_name="held_sessions"
+    )
+    created_by = models.ForeignKey(
+        CareProvider, on_delete=models.PROTECT, related_name="scheduled_sessions"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    series_id = models.UUIDField(default=uuid4, editable=False)
+    sequence = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        CareProvider,
+        on_delete=models.PROTECT,
+        related_name="closed_sessions",
+        null=True,
+        blank=True,
+    )
+    close_note = models.TextField(blank=True, max_length=NOTE_MAX)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "sequence"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="session_sequence_positive"),
+            models.UniqueConstraint(
+                fields=["series_id", "sequence"], name="session_series_sequence_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="open", closed_at__isnull=True, closed_by__isnull=True)
+                    | Q(status="closed", closed_at__isnull=False, closed_by__isnull=False)
+                ),
+                name="session_status_matches_closed_fields",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "starts_at"], name="session_clinic_start"),
+            models.Index(fields=["client", "starts_at"], name="session_client_start"),
+            models.Index(fields=["provider", "status"], name="session_provider_status"),
+            models.Index(fields=["series_id"], name="session_series"),
+            models.Index(fields=["status", "ends_at"], name="session_status_end"),
+        ]
+
+    def __str__(self):
+        return f"Session {self.sequence} with {self.client} ({self.starts_at:%Y-%m-%d})"
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The session must end after it starts."})
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_closed(self):
+        return self.status == self.Status.CLOSED
+
+    def timing_at(self, now):
+        if self.is_closed:
+            return self.Timing.CLOSED
+        if now < self.starts_at:
+            return self.Timing.UPCOMING
+        if now < self.ends_at:
+            return self.Timing.IN_PROGRESS
+        return self.Timing.OVERDUE
+
+    @property
+    def timing(self):
+        return self.timing_at(timezone.now())
+
+    @property
+    def duration(self):
+        return self.ends_at - self.starts_at
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = _scope_for(user, client_path="session__client_id")
+        return self.none() if scope is None else self.filter(scope)
+
+    def waiting_for_feedback(self):
+        return self.filter(submitted_at__isnull=False, feedback__isnull=True)
+
+
+class Assignment(models.Model):
+    """Homework given inside a session."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned"
+        COMPLETED = "completed", "Completed"
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="assignments")
+    title = models.CharField(max_length=TITLE_MAX)
+    instructions = models.TextField(blank=True, max_length=INSTRUCTIONS_MAX)
+    due_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        CareProvider, on_delete=models.PROTECT, related_name="assignments_given"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    response = models.TextField(blank=True, max_length=RESPONSE_MAX)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True) | ~Q(response=""),
+                name="assignment_submitted_has_response",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="assignment_title_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["session", "submitted_at"], name="assignment_session_submitted"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def status(self):
+        return self.Status.COMPLETED if self.submitted_at else self.Status.ASSIGNED
+
+    @property
+    def is_completed(self):
+        return self.submitted_at is not None
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = _scope_for(user, client_path="assignment__session__client_id")
+        return self.none() if scope is None else self.filter(scope)
+
+
+class Feedback(models.Model):
+    """A provider's feedback on a client's homework; several per assignment are allowed."""
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="feedback")
+    author = models.ForeignKey(
+        CareProvider, on_delete=models.PROTECT, related_name="feedback_given"
+    )
+    body = models.TextField(max_length=FEEDBACK_MAX)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "feedback"
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="feedback_body_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"Feedback by {self.author} on {self.assignment}"
+
+
+class MessageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = _scope_for(user, client_path="session__client_id")
+        return self.none() if scope is None else self.filter(scope)
+
+    def with_authors(self):
+        return self.select_related("author__careprovider", "author__client")
+
+
+class Message(models.Model):
+    """A message inside a session, from the client or a provider on the care team."""
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages_sent"
+    )
+    body = models.TextField(max_length=MESSAGE_MAX)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="message_body_not_empty"),
+        ]
+        indexes = [models.Index(fields=["session", "id"], name="message_session_id")]
+
+    def __str__(self):
+        return f"Message by {self.author} in {self.session_id}"
+
+    @property
+    def author_role(self):
+        return self.author.role
+
+
+class ReadPosition(models.Model):
+    """How far a person has read a session's messages (for unread counts)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="read_positions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_message_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="readposition_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} read {self.session_id} up to {self.last_read_message_id}"
