@@ -36,7 +36,7 @@ PROVIDERS = [
         "full_name": "Dan Whitfield",
         "clinic": "riverside",
         "title": "Psychotherapist",
-        "is_clinic_admin": True,
+        "is_clinic_admin": False,
     },
 ]
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 
 from .models import CareProvider, User
-from .services import ROLE_CLIENT, ROLE_PROVIDER
+from .services import FOREIGN_CARE_TEAM_MEMBER, ROLE_CLIENT, ROLE_PROVIDER
 
 
 class InviteForm(forms.Form):
@@ -33,6 +33,8 @@ class InviteForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Clients only: the providers who care for this client.",
+        # A provider outside the offered list is another clinic's (or does not exist).
+        error_messages={"invalid_choice": FOREIGN_CARE_TEAM_MEMBER},
     )
 
     def __init__(self, *args, clinic, **kwargs):
@@ -54,6 +56,7 @@ class CareTeamForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Care team",
+        error_messages={"invalid_choice": FOREIGN_CARE_TEAM_MEMBER},
     )
 
     def __init__(self, *args, clinic, **kwargs):

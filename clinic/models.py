@@ -150,6 +150,16 @@ class CareProvider(OneRolePerUserMixin, models.Model):
     def __str__(self):
         return self.user.full_name or self.user.email
 
+    def clean(self):
+        super().clean()
+        if self.pk and self.clinic_id and self.clients.exclude(clinic_id=self.clinic_id).exists():
+            raise ValidationError(
+                {
+                    "clinic": "A provider on care teams cannot move to another clinic; "
+                    "take them off those care teams first."
+                }
+            )
+
     @property
     def name(self):
         return str(self)
@@ -193,6 +203,16 @@ class Client(OneRolePerUserMixin, models.Model):
 
     def __str__(self):
         return self.user.full_name or self.user.email
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.clinic_id and self.care_team.exclude(clinic_id=self.clinic_id).exists():
+            raise ValidationError(
+                {
+                    "clinic": "A client with a care team cannot move to another clinic; "
+                    "change the care team first."
+                }
+            )
 
     @property
     def name(self):

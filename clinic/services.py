@@ -13,6 +13,7 @@ from .permissions import require_clinic_admin
 
 ROLE_PROVIDER = "provider"
 ROLE_CLIENT = "client"
+FOREIGN_CARE_TEAM_MEMBER = "Care-team members must be providers of the client's clinic."
 
 
 def person_invite(
@@ -83,9 +84,7 @@ def _set_care_team(*, client, providers):
     providers = list(providers)
     foreign = [p for p in providers if p.clinic_id != client.clinic_id]
     if foreign:
-        raise ValidationError(
-            {"care_team": "Care-team members must be providers of the client's clinic."}
-        )
+        raise ValidationError({"care_team": FOREIGN_CARE_TEAM_MEMBER})
     wanted = {p.pk for p in providers}
     current = set(client.memberships.values_list("provider_id", flat=True))
     client.memberships.filter(provider_id__in=current - wanted).delete()
@@ -101,3 +100,18 @@ def care_team_set(*, actor, client, providers):
         raise ValidationError("This client is not in your clinic.")
     with transaction.atomic():
         _set_care_team(client=client, providers=providers)
+
+
+def api_token_create(*, user):
+    """A new API token for `user`, replacing any earlier one (which stops working)."""
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user)
+
+
+def api_token_revoke(*, user):
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.filter(user=user).delete()[0] > 0

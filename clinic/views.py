@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from . import invitations, services
@@ -83,14 +84,16 @@ class CareTeamEditView(ClinicAdminRequiredMixin, FormView):
     template_name = "clinic/admin/care_team.html"
     form_class = CareTeamForm
 
-    def get_client(self):
+    @cached_property
+    def client(self):
+        # Looked up on first use, after dispatch has checked the role: a non-admin gets 403,
+        # an admin asking for another clinic's client 404.
         return get_object_or_404(
             Client.objects.of_clinic_admin(self.request.user).select_related("user"),
             uuid=self.kwargs["client_id"],
         )
 
     def get_form_kwargs(self):
-        self.client = self.get_client()
         kwargs = super().get_form_kwargs()
         kwargs["clinic"] = self.admin.clinic
         kwargs["initial"] = {"care_team": list(self.client.care_team.all())}
@@ -145,3 +148,24 @@ class InvitationAcceptView(FormView):
 def page_not_found(request, exception):
     # The same page whether the object does not exist or is someone else's.
     return render(request, "404.html", status=404)
+
+
+class ApiTokenView(TemplateView):
+    """The person's own API token: create (shown once), see that one exists, revoke."""
+
+    template_name = "account/api_token.html"
+
+    def get_context_data(self, **kwargs):
+        from rest_framework.authtoken.models import Token
+
+        token = Token.objects.filter(user=self.request.user).only("created").first()
+        return super().get_context_data(token=token, **kwargs)
+
+    def post(self, request):
+        if request.POST.get("action") == "revoke":
+            if services.api_token_revoke(user=request.user):
+                messages.success(request, "Your API token is revoked: it no longer works.")
+            return redirect("clinic:api-token")
+        token = services.api_token_create(user=request.user)
+        # The key is shown on this one response only; the page never shows it again.
+        return self.render_to_response(self.get_context_data(new_key=token.key))

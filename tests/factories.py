@@ -2,7 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
-from clinic.models import CareProvider, CareTeamMembership, Clinic, Client, User
+from clinic.models import CareProvider, CareTeamMembership, Client, Clinic, User
 
 PASSWORD = "correct-horse-battery-staple"
 
