@@ -3,6 +3,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
 
@@ -16,6 +17,7 @@ clinic_patterns = [
         name="care-team-edit",
     ),
     path("invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("accounts/api-token/", views.ApiTokenView.as_view(), name="api-token"),
 ]
 
 # The admin's own log-in would bypass allauth's rate limits: send it through allauth.
@@ -26,6 +28,9 @@ admin.site.site_title = "CareSessions admin"
 urlpatterns = [
     path("", include((clinic_patterns, "clinic"))),
     path("", include("sessions_app.urls")),
+    path("api/v1/", include("sessions_app.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

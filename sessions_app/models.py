@@ -60,6 +60,17 @@ class SessionQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.open().filter(starts_at__gt=now)
 
+    def with_timing(self, timing, now=None):
+        """Sessions whose timing (Session.Timing) is `timing` at `now`."""
+        if timing == Session.Timing.CLOSED:
+            return self.filter(status=Session.Status.CLOSED)
+        by_timing = {
+            Session.Timing.UPCOMING: self.upcoming,
+            Session.Timing.IN_PROGRESS: self.in_progress,
+            Session.Timing.OVERDUE: self.overdue,
+        }
+        return by_timing[timing](now)
+
     def with_people(self):
         return self.select_related(
             "clinic", "client__user", "provider__user", "created_by__user", "closed_by__user"

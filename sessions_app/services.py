@@ -257,36 +257,42 @@ def session_schedule(
 
     series_id = uuid4()
     sessions = []
-    with transaction.atomic():
-        for sequence, (start, end) in enumerate(
-            series_times(starts_at=starts_at, ends_at=ends_at, repeat=repeat, tz=tz), start=1
-        ):
-            session = Session(
-                clinic=clinic,
-                client=client,
-                provider=provider,
-                created_by=scheduler,
-                starts_at=start,
-                ends_at=end,
-                series_id=series_id,
-                sequence=sequence,
-            )
-            session.full_clean()
-            session.save()
-            sessions.append(session)
-            if sequence == 1 or homework_applies_to == HOMEWORK_FOR_ALL:
-                Assignment.objects.bulk_create(
-                    Assignment(
-                        session=session,
-                        title=item.title,
-                        instructions=item.instructions,
-                        due_at=end
-                        if offset is None
-                        else _from_local_naive(_local_naive(start, tz) + offset, tz),
-                        created_by=scheduler,
-                    )
-                    for item, offset in zip(items, offsets, strict=True)
+    try:
+        with transaction.atomic():
+            for sequence, (start, end) in enumerate(
+                series_times(starts_at=starts_at, ends_at=ends_at, repeat=repeat, tz=tz), start=1
+            ):
+                session = Session(
+                    clinic=clinic,
+                    client=client,
+                    provider=provider,
+                    created_by=scheduler,
+                    starts_at=start,
+                    ends_at=end,
+                    series_id=series_id,
+                    sequence=sequence,
                 )
+                session.full_clean()
+                session.save()
+                sessions.append(session)
+                if sequence == 1 or homework_applies_to == HOMEWORK_FOR_ALL:
+                    Assignment.objects.bulk_create(
+                        Assignment(
+                            session=session,
+                            title=item.title,
+                            instructions=item.instructions,
+                            due_at=end
+                            if offset is None
+                            else _from_local_naive(_local_naive(start, tz) + offset, tz),
+                            created_by=scheduler,
+                        )
+                        for item, offset in zip(items, offsets, strict=True)
+                    )
+    except OverflowError:
+        # Python's calendar ends with the year 9999; nothing has been saved.
+        raise ValidationError(
+            {"repeat": "The series would end after the year 9999: schedule fewer sessions."}
+        ) from None
     return sessions
 
 

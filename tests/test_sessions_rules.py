@@ -1,6 +1,7 @@
 """Every rule of DESIGN.md section 4, at the service level."""
 
 import datetime as dt
+import itertools
 import threading
 import zoneinfo
 
@@ -94,7 +95,7 @@ def test_series_sessions_chain_and_share_one_series(provider, client_profile):
     sessions = schedule(by=provider, client=client_profile, start=start, repeat=4)
     assert [s.sequence for s in sessions] == [1, 2, 3, 4]
     assert len({s.series_id for s in sessions}) == 1
-    for earlier, later in zip(sessions, sessions[1:], strict=False):
+    for earlier, later in itertools.pairwise(sessions):
         assert later.starts_at == earlier.ends_at
         assert later.duration == sessions[0].duration
 

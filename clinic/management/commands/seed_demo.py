@@ -66,8 +66,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {spec['email']:<28} password: {password}")
 
     def seed_sessions(self, *, clients, providers):
-        """Sessions for the demo clients; filled in by the sessions app."""
-        return 0
+        """Sessions for the demo clients: weekly series with homework, feedback, messages."""
+        from sessions_app.demo import seed_sessions
+
+        return seed_sessions(clients=clients, providers=providers)
 
     def _user(self, spec, password, **flags):
         user, made = User.objects.get_or_create(

@@ -1,0 +1,39 @@
+"""One mapping from the services' refusals to API status codes (DESIGN.md section 6)."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from sessions_app import services
+
+
+def _field_errors(error):
+    if hasattr(error, "error_dict"):
+        return {
+            field if field != "__all__" else "non_field_errors": [str(m) for m in messages]
+            for field, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": list(error.messages)}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, services.Conflict):
+        body = {"detail": exc.detail, "code": exc.code}
+        body.update({key: _jsonable(value) for key, value in exc.extra.items()})
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(_field_errors(exc))
+    if isinstance(exc, PermissionDenied) and exc.args:
+        from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+
+        exc = DRFPermissionDenied(str(exc.args[0]))
+    return drf_exception_handler(exc, context)
+
+
+def _jsonable(value):
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return value

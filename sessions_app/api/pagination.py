@@ -1,0 +1,42 @@
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+
+def _positive_int(request, name, default):
+    """A query parameter that must be a whole number from 1 up (400 otherwise)."""
+    value = request.query_params.get(name)
+    if value is None:
+        return default
+    if not (value.isascii() and value.isdigit() and int(value) >= 1):
+        raise ValidationError({name: ["Give a whole number from 1 up."]})
+    return int(value)
+
+
+class Pagination(PageNumberPagination):
+    """`{count, next, previous, results}`, 25 a page, `page_size` up to 100.
+
+    DRF quietly ignores a malformed `page_size` and answers 404 to a malformed `page`: here
+    both are 400, and only a page past the last one is 404."""
+
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request):
+        size = _positive_int(request, self.page_size_query_param, self.page_size)
+        return min(size, self.max_page_size)
+
+    def get_page_number(self, request, paginator):
+        return _positive_int(request, self.page_query_param, 1)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        descriptions = {
+            self.page_query_param: "Page number, from 1; a page past the last one is 404.",
+            self.page_size_query_param: f"Results per page: default {self.page_size}, "
+            f"at most {self.max_page_size} (a larger value gives {self.max_page_size}).",
+        }
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            parameter["description"] = descriptions[parameter["name"]]
+        return parameters

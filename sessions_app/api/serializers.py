@@ -1,0 +1,337 @@
+import re
+
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from clinic.models import CareProvider, Client
+from sessions_app import services
+from sessions_app.models import (
+    FEEDBACK_MAX,
+    INSTRUCTIONS_MAX,
+    MESSAGE_MAX,
+    NOTE_MAX,
+    REPEAT_MAX,
+    RESPONSE_MAX,
+    TITLE_MAX,
+    Assignment,
+    Feedback,
+    Message,
+    Session,
+)
+
+HOMEWORK_MAX = 20  # homework items in one scheduling request
+
+# --- output ----------------------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.Serializer):
+    """A provider or a client: their profile id (a UUID) and name."""
+
+    id = serializers.UUIDField(source="uuid")
+    name = serializers.CharField(source="user.full_name")
+
+
+class AuthorSerializer(serializers.Serializer):
+    id = serializers.SerializerMethodField()
+    name = serializers.CharField(source="full_name")
+    role = serializers.SerializerMethodField()
+
+    def _profile(self, user):
+        return user.provider_profile or user.client_profile
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_id(self, user):
+        profile = self._profile(user)
+        return str(profile.uuid) if profile else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=["provider", "client"]))
+    def get_role(self, user):
+        return user.role
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+    author = PersonSerializer()
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "author", "body", "created_at"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+    created_by = PersonSerializer()
+    status = serializers.ChoiceField(choices=Assignment.Status.choices)
+    feedback = FeedbackSerializer(many=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "title",
+            "instructions",
+            "due_at",
+            "created_by",
+            "created_at",
+            "status",
+            "response",
+            "submitted_at",
+            "feedback",
+        ]
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+    author = AuthorSerializer()
+
+    class Meta:
+        model = Message
+        fields = ["id", "author", "body", "created_at"]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+    client = PersonSerializer()
+    provider = PersonSerializer()
+    created_by = PersonSerializer()
+    closed_by = PersonSerializer(allow_null=True)
+    timing = serializers.SerializerMethodField()
+    assignments = AssignmentSerializer(many=True)
+    messages = MessageSerializer(many=True)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "series_id",
+            "sequence",
+            "client",
+            "provider",
+            "created_by",
+            "starts_at",
+            "ends_at",
+            "status",
+            "timing",
+            "closed_at",
+            "closed_by",
+            "close_note",
+            "assignments",
+            "messages",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Session.Timing.values))
+    def get_timing(self, session):
+        return session.timing_at(self.context.get("now") or timezone.now()).value
+
+
+class ScheduledSerializer(serializers.Serializer):
+    series_id = serializers.UUIDField()
+    sessions = SessionSerializer(many=True)
+
+
+class ClinicSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    name = serializers.CharField()
+    time_zone = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    email = serializers.EmailField(source="user.email")
+    name = serializers.CharField(source="user.full_name")
+    role = serializers.ChoiceField(choices=["provider", "client"], source="user.role")
+    clinic = ClinicSerializer()
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+    name = serializers.CharField(source="user.full_name")
+    email = serializers.EmailField(source="user.email")
+    care_team = PersonSerializer(many=True)
+
+    class Meta:
+        model = Client
+        fields = ["id", "name", "email", "care_team"]
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    unfinished = serializers.ListField(child=serializers.UUIDField(), required=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# --- input -----------------------------------------------------------------------------------
+# JSON has types: a number is not a title, "true" is not a boolean. DRF's fields coerce such
+# values, so the input fields below take exactly what the schema documents, no more.
+
+# What str.strip() removes, which the services strip before they count characters. Spelled
+# out because `\s` means slightly different things to Python and to schema validators.
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NO_NUL = RegexValidator(r"^[^\x00]+$", "Contains a character that is not allowed (NUL).")
+NOT_BLANK = RegexValidator(
+    rf"^[{_SPACE}]*[^{_SPACE}\x00][^\x00]*$",
+    "Cannot be empty or only spaces, nor contain a NUL character.",
+)
+
+
+class TextField(serializers.CharField):
+    """A JSON string, kept as sent (the services strip it); required text needs a visible
+    character."""
+
+    def __init__(self, *, required=True, **kwargs):
+        validators = [NOT_BLANK] if required else [NO_NUL]
+        if not required:
+            kwargs.update(required=False, allow_blank=True, default="")
+        super().__init__(trim_whitespace=False, validators=validators, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictUUIDField(serializers.UUIDField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+# Years 2000-2999: room for any care plan, and clear of the calendar's ends (where a clinic's
+# offset would overflow) and of the local-mean-time offsets zones had before standard time.
+YEARS = re.compile(r"^2[0-9]{3}-")
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date-time",
+        "pattern": YEARS.pattern,
+        "description": "ISO 8601, years 2000 to 2999. Without an offset, the time is read "
+        "on the clinic's wall clock.",
+    }
+)
+class TimeField(serializers.DateTimeField):
+    """A time; one without an offset is read in the active (the clinic's) time zone."""
+
+    default_error_messages = {"year": "Give a time in the years 2000 to 2999."}
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not YEARS.match(value):
+            self.fail("year")
+        return super().to_internal_value(value)
+
+
+class HomeworkInSerializer(serializers.Serializer):
+    title = TextField(max_length=TITLE_MAX)
+    instructions = TextField(max_length=INSTRUCTIONS_MAX, required=False)
+    due_at = TimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Default: the session's end. In a series, later copies keep the same "
+        "offset from their session's start.",
+    )
+
+
+class ScheduleInSerializer(serializers.Serializer):
+    client = StrictUUIDField(help_text="A client on your care team (`GET /api/v1/clients/`).")
+    provider = StrictUUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Who holds the sessions: a provider on the client's care team. Default: you.",
+    )
+    starts_at = TimeField()
+    ends_at = TimeField(help_text="After `starts_at`; each session of a series lasts as long.")
+    repeat = StrictIntegerField(
+        min_value=1,
+        max_value=REPEAT_MAX,
+        default=1,
+        help_text="How many chained sessions: each starts when the one before ends.",
+    )
+    homework = serializers.ListField(
+        child=HomeworkInSerializer(), required=False, default=list, max_length=HOMEWORK_MAX
+    )
+    homework_applies_to = serializers.ChoiceField(
+        choices=[services.HOMEWORK_FOR_ALL, services.HOMEWORK_FOR_FIRST],
+        default=services.HOMEWORK_FOR_ALL,
+        help_text="`all`: each session gets its own copy; `first`: only the first session.",
+    )
+
+    def validate_client(self, value):
+        user = self.context["request"].user
+        client = Client.objects.visible_to(user).select_related("clinic").filter(uuid=value).first()
+        if client is None:
+            raise serializers.ValidationError("Unknown client, or not on your care team.")
+        return client
+
+    def validate_provider(self, value):
+        if value is None:
+            return None
+        provider = (
+            CareProvider.objects.visible_to(self.context["request"].user).filter(uuid=value).first()
+        )
+        if provider is None:
+            raise serializers.ValidationError("Unknown provider.")
+        return provider
+
+
+class CloseInSerializer(serializers.Serializer):
+    note = TextField(
+        max_length=NOTE_MAX,
+        required=False,
+        help_text="Why the session is closed with unfinished homework (needed with `force`).",
+    )
+    force = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="Close although some homework is unfinished; needs a `note`.",
+    )
+
+
+class AssignmentInSerializer(HomeworkInSerializer):
+    pass
+
+
+class SubmitInSerializer(serializers.Serializer):
+    response = TextField(max_length=RESPONSE_MAX)
+
+
+class FeedbackInSerializer(serializers.Serializer):
+    body = TextField(max_length=FEEDBACK_MAX)
+
+
+class MessageInSerializer(serializers.Serializer):
+    body = TextField(max_length=MESSAGE_MAX)
+
+
+class SessionFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Session.Status.values, required=False)
+    client = serializers.UUIDField(required=False, help_text="A client's id.")
+    provider = serializers.UUIDField(required=False, help_text="The id of who holds the session.")
+    starts_after = TimeField(required=False, help_text="Sessions starting at or after this time.")
+    starts_before = TimeField(required=False, help_text="Sessions starting before this time.")
+    ordering = serializers.ChoiceField(
+        choices=["starts_at", "-starts_at"], required=False, help_text="Default: `starts_at`."
+    )

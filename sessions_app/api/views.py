@@ -1,0 +1,413 @@
+"""The JSON API v1: the same services and scoped querysets as the pages."""
+
+import uuid
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clinic.models import Client
+from sessions_app import services
+from sessions_app.models import Assignment, Feedback, Session
+from sessions_app.views.common import session_detail_queryset
+
+from . import serializers as s
+
+NOT_LOGGED_IN = OpenApiResponse(s.ErrorSerializer, description="Not logged in.")
+FORBIDDEN = OpenApiResponse(s.ErrorSerializer, description="Your role may not do this.")
+NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description="Not found, or not visible to you.")
+PAGE_NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description="A page past the last one.")
+BAD_INPUT = OpenApiResponse(
+    {
+        "description": "Field errors by field name (`non_field_errors` for the request as a "
+        "whole; nested lists and objects for homework items), or a `detail` when the body is "
+        "not JSON.",
+        "anyOf": [
+            {"$ref": "#/components/schemas/Error"},
+            {
+                "type": "object",
+                "additionalProperties": {"anyOf": [{"type": "array"}, {"type": "object"}]},
+            },
+        ],
+    },
+    description="Bad input.",
+    examples=[
+        OpenApiExample("Field errors", {"ends_at": ["The session must end after it starts."]})
+    ],
+)
+CONFLICT = OpenApiResponse(
+    s.ConflictSerializer,
+    description="The session's state forbids it: `session_closed` (a closed session is "
+    "read-only), `already_closed`, `not_ready` (with the `unfinished` assignment ids), "
+    "`feedback_given` (an answer with feedback can no longer be edited).",
+)
+THROTTLED = OpenApiResponse(
+    s.ErrorSerializer,
+    description=f"Too many requests (at most {settings.API_THROTTLE_USER} per user): "
+    "see Retry-After.",
+)
+COMMON = {401: NOT_LOGGED_IN, 403: FORBIDDEN, 429: THROTTLED}
+
+
+def api_session_queryset(user):
+    """The pages' detail queryset: one place decides what a session's reader loads."""
+    return session_detail_queryset(user)
+
+
+def parse_uuid(value):
+    """Malformed ids are simply not found (404), never a server error."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as error:
+        raise Http404 from error
+
+
+class ClinicTimeZoneMixin:
+    """Answer in, and read offset-less times in, the requester's clinic time zone. DRF
+    authenticates inside the view, after the middleware, so it is set here."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        profile = request.user.provider_profile or request.user.client_profile
+        if profile is not None:
+            timezone.activate(profile.clinic.tzinfo)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()  # while the clinic's time zone is still active
+        timezone.deactivate()
+        return response
+
+
+def require_provider(user):
+    if user.provider_profile is None:
+        raise PermissionDenied("Only care providers can do this.")
+    return user.provider_profile
+
+
+class MeView(ClinicTimeZoneMixin, APIView):
+    @extend_schema(
+        summary="Who am I",
+        description="Your provider or client id (the one the other endpoints use), your role "
+        "and your clinic with its time zone. 404 for an account with neither role.",
+        responses={200: s.MeSerializer, 404: NOT_FOUND, **COMMON},
+    )
+    def get(self, request):
+        profile = request.user.provider_profile or request.user.client_profile
+        if profile is None:
+            raise Http404("This account has no provider or client role.")
+        return Response(s.MeSerializer(profile).data)
+
+
+class ClientListView(ClinicTimeZoneMixin, generics.ListAPIView):
+    serializer_class = s.ClientSerializer
+
+    def get_queryset(self):
+        require_provider(self.request.user)
+        return (
+            Client.objects.visible_to(self.request.user)
+            .select_related("user")
+            .prefetch_related("care_team__user")
+            .order_by("user__full_name", "pk")
+        )
+
+    @extend_schema(
+        summary="My care-team clients (providers)",
+        description="The clients on whose care team you are, with their care team. "
+        "Clients get 403.",
+        responses={
+            200: s.ClientSerializer(many=True),
+            400: BAD_INPUT,
+            404: PAGE_NOT_FOUND,
+            **COMMON,
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class SessionListView(ClinicTimeZoneMixin, generics.ListAPIView):
+    serializer_class = s.SessionSerializer
+
+    def get_queryset(self):
+        filters = s.SessionFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        f = filters.validated_data
+        qs = api_session_queryset(self.request.user)
+        if "status" in f:
+            qs = qs.filter(status=f["status"])
+        if "client" in f:
+            qs = qs.filter(client__uuid=f["client"])
+        if "provider" in f:
+            qs = qs.filter(provider__uuid=f["provider"])
+        if "starts_after" in f:
+            qs = qs.filter(starts_at__gte=f["starts_after"])
+        if "starts_before" in f:
+            qs = qs.filter(starts_at__lt=f["starts_before"])
+        ordering = f.get("ordering", "starts_at")
+        return qs.order_by(ordering, "sequence" if ordering == "starts_at" else "-sequence", "pk")
+
+    @extend_schema(
+        summary="Sessions I may see",
+        description="A provider sees every session of the clients on their care teams; a "
+        "client their own. Ordered by start. A filter value that does not parse is 400.",
+        parameters=[s.SessionFilterSerializer],
+        responses={
+            200: s.SessionSerializer(many=True),
+            400: BAD_INPUT,
+            404: PAGE_NOT_FOUND,
+            **COMMON,
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Schedule a session or a series (providers)",
+        description="1 to 52 chained sessions, all created or none: session k+1 starts when "
+        "session k ends and lasts as long as the first, on the clinic's wall clock (a Monday "
+        "09:00 series stays at 09:00 across daylight-saving changes). Homework goes to every "
+        "session (each its own copy) or to the first only. 400 for an unknown client or "
+        "provider, one outside the care team or the clinic, or an end not after the start. "
+        "Clients get 403.",
+        request=s.ScheduleInSerializer,
+        responses={201: s.ScheduledSerializer, 400: BAD_INPUT, **COMMON},
+    )
+    def post(self, request):
+        require_provider(request.user)
+        data = s.ScheduleInSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        sessions = services.session_schedule(
+            actor=request.user,
+            client=v["client"],
+            provider=v["provider"],
+            starts_at=v["starts_at"],
+            ends_at=v["ends_at"],
+            repeat=v["repeat"],
+            homework=[services.HomeworkSpec(**item) for item in v["homework"]],
+            homework_applies_to=v["homework_applies_to"],
+        )
+        created = list(
+            api_session_queryset(request.user)
+            .filter(pk__in=[x.pk for x in sessions])
+            .order_by("sequence")
+        )
+        body = {"series_id": sessions[0].series_id, "sessions": created}
+        return Response(s.ScheduledSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class SessionObjectMixin(ClinicTimeZoneMixin):
+    def get_session(self, session_id):
+        return get_object_or_404(
+            api_session_queryset(self.request.user), uuid=parse_uuid(session_id)
+        )
+
+    def session_response(self, session_id, code=status.HTTP_200_OK):
+        return Response(s.SessionSerializer(self.get_session(session_id)).data, status=code)
+
+
+ID = OpenApiParameter(
+    "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The object's id (a UUID)."
+)
+
+
+class SessionDetailView(SessionObjectMixin, APIView):
+    @extend_schema(
+        summary="One session with its homework, feedback and messages",
+        description="404 for a session you may not see (and for a malformed id).",
+        parameters=[ID],
+        responses={200: s.SessionSerializer, 404: NOT_FOUND, **COMMON},
+    )
+    def get(self, request, id):
+        return self.session_response(id)
+
+
+class SessionCloseView(SessionObjectMixin, APIView):
+    @extend_schema(
+        summary="Close a session (providers)",
+        description="A session is ready to close when every assignment is completed and has "
+        "feedback. Closing one that is not ready is 409 `not_ready` (with the `unfinished` "
+        "assignment ids) unless `force` is true, and forcing needs a `note` (400 without). "
+        "Closing a closed session is 409 `already_closed`. Clients get 403.",
+        parameters=[ID],
+        request=s.CloseInSerializer,
+        responses={
+            200: s.SessionSerializer,
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            **COMMON,
+        },
+    )
+    def post(self, request, id):
+        session = self.get_session(id)
+        require_provider(request.user)
+        data = s.CloseInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.session_close(actor=request.user, session=session, **data.validated_data)
+        return self.session_response(id)
+
+
+class AssignmentCreateView(SessionObjectMixin, APIView):
+    @extend_schema(
+        summary="Give homework in an open session (providers)",
+        description="Due at the session's end unless `due_at` says otherwise. 409 "
+        "`session_closed` for a closed session. Clients get 403.",
+        parameters=[ID],
+        request=s.AssignmentInSerializer,
+        responses={
+            201: s.AssignmentSerializer,
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            **COMMON,
+        },
+    )
+    def post(self, request, id):
+        session = self.get_session(id)
+        require_provider(request.user)
+        data = s.AssignmentInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = services.assignment_add(
+            actor=request.user, session=session, **data.validated_data
+        )
+        return Response(
+            s.AssignmentSerializer(assignment_for_api(request.user, assignment.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def assignment_for_api(user, pk):
+    return (
+        Assignment.objects.visible_to(user)
+        .select_related("session__client", "session__clinic", "created_by__user")
+        .prefetch_related(
+            Prefetch("feedback", queryset=Feedback.objects.select_related("author__user"))
+        )
+        .get(pk=pk)
+    )
+
+
+class AssignmentObjectMixin(ClinicTimeZoneMixin):
+    def get_assignment(self, assignment_id):
+        return get_object_or_404(
+            Assignment.objects.visible_to(self.request.user).select_related(
+                "session__client", "session__clinic"
+            ),
+            uuid=parse_uuid(assignment_id),
+        )
+
+
+class AssignmentSubmitView(AssignmentObjectMixin, APIView):
+    @extend_schema(
+        summary="Answer homework (the client; editable until feedback exists)",
+        description="409 `feedback_given` once the answer has feedback, `session_closed` for "
+        "a closed session. Providers get 403.",
+        parameters=[ID],
+        request=s.SubmitInSerializer,
+        responses={
+            200: s.AssignmentSerializer,
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            **COMMON,
+        },
+    )
+    def post(self, request, id):
+        assignment = self.get_assignment(id)
+        data = s.SubmitInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.assignment_submit(actor=request.user, assignment=assignment, **data.validated_data)
+        return Response(
+            s.AssignmentSerializer(assignment_for_api(request.user, assignment.pk)).data
+        )
+
+
+class FeedbackCreateView(AssignmentObjectMixin, APIView):
+    @extend_schema(
+        summary="Give feedback on submitted homework (providers)",
+        description="Several feedback items per assignment are allowed. 400 while the client "
+        "has not submitted the homework; 409 `session_closed` for a closed session. Clients "
+        "get 403.",
+        parameters=[ID],
+        request=s.FeedbackInSerializer,
+        responses={
+            201: s.FeedbackSerializer,
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            **COMMON,
+        },
+    )
+    def post(self, request, id):
+        assignment = self.get_assignment(id)
+        require_provider(request.user)
+        data = s.FeedbackInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        feedback = services.feedback_give(
+            actor=request.user, assignment=assignment, **data.validated_data
+        )
+        return Response(s.FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+
+
+class MessageListView(SessionObjectMixin, generics.ListAPIView):
+    serializer_class = s.MessageSerializer
+
+    def get_queryset(self):
+        session = get_object_or_404(
+            Session.objects.visible_to(self.request.user), uuid=parse_uuid(self.kwargs["id"])
+        )
+        self.session = session
+        return session.messages.select_related("author__careprovider", "author__client").order_by(
+            "pk"
+        )
+
+    @extend_schema(
+        summary="A session's messages",
+        description="Oldest first. Reading them marks them read for you.",
+        parameters=[ID],
+        responses={
+            200: s.MessageSerializer(many=True),
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+            **COMMON,
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        services.session_mark_read(user=request.user, session=self.session)
+        return response
+
+    @extend_schema(
+        summary="Write a message in a session",
+        description="The client or a provider on the care team. 409 `session_closed` for a "
+        "closed session.",
+        parameters=[ID],
+        request=s.MessageInSerializer,
+        responses={
+            201: s.MessageSerializer,
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            **COMMON,
+        },
+    )
+    def post(self, request, id):
+        session = get_object_or_404(
+            Session.objects.visible_to(request.user).select_related("client", "clinic"),
+            uuid=parse_uuid(id),
+        )
+        data = s.MessageInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.message_post(actor=request.user, session=session, **data.validated_data)
+        return Response(s.MessageSerializer(message).data, status=status.HTTP_201_CREATED)

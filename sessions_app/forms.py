@@ -1,0 +1,157 @@
+from django import forms
+
+from clinic.models import CareProvider, Client
+
+from . import services
+from .models import (
+    FEEDBACK_MAX,
+    INSTRUCTIONS_MAX,
+    MESSAGE_MAX,
+    NOTE_MAX,
+    REPEAT_MAX,
+    RESPONSE_MAX,
+    TITLE_MAX,
+)
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class UUIDChoiceField(forms.ModelChoiceField):
+    """A model choice addressed by the object's UUID, never by its sequential id."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, to_field_name="uuid", **kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.user.full_name
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            # A malformed id is just another choice that is not on offer.
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from error
+
+
+class ScheduleForm(forms.Form):
+    client = UUIDChoiceField(Client.objects.none())
+    provider = UUIDChoiceField(
+        CareProvider.objects.none(),
+        help_text="Who holds the session: you or another provider on the client's care team.",
+    )
+    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME_INPUT)
+    ends_at = forms.DateTimeField(label="Ends", widget=DATETIME_INPUT)
+    repeat = forms.IntegerField(
+        min_value=1,
+        max_value=REPEAT_MAX,
+        initial=1,
+        help_text="How many sessions in a row (1 to 52); each starts when the previous ends.",
+    )
+    homework_applies_to = forms.ChoiceField(
+        label="Homework for",
+        choices=[
+            (services.HOMEWORK_FOR_ALL, "Every session of the series"),
+            (services.HOMEWORK_FOR_FIRST, "The first session only"),
+        ],
+        initial=services.HOMEWORK_FOR_ALL,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, provider, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only my care-team clients are offered; the providers offered are those of the
+        # same clinic, and the service checks the chosen one is on the client's team.
+        self.fields["client"].queryset = Client.objects.visible_to(provider.user).select_related(
+            "user"
+        )
+        self.fields["provider"].queryset = CareProvider.objects.filter(
+            clinic_id=provider.clinic_id
+        ).select_related("user")
+        self.fields["provider"].initial = provider.uuid
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The session must end after it starts.")
+        return data
+
+
+class HomeworkForm(forms.Form):
+    title = forms.CharField(max_length=TITLE_MAX)
+    instructions = forms.CharField(
+        max_length=INSTRUCTIONS_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due_at = forms.DateTimeField(
+        label="Due", required=False, widget=DATETIME_INPUT, help_text="Default: the session's end."
+    )
+
+
+class BaseHomeworkFormSet(forms.BaseFormSet):
+    def homework(self):
+        return [
+            services.HomeworkSpec(**form.cleaned_data)
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+HomeworkFormSet = forms.formset_factory(
+    HomeworkForm, formset=BaseHomeworkFormSet, extra=1, max_num=20, validate_max=True
+)
+
+
+class FeedbackForm(forms.Form):
+    body = forms.CharField(
+        label="Feedback", max_length=FEEDBACK_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Message", max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ResponseForm(forms.Form):
+    response = forms.CharField(
+        label="Your answer", max_length=RESPONSE_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when closing with unfinished homework: say why.",
+    )
+    force = forms.BooleanField(required=False, label="Close anyway, with the homework unfinished")
+
+
+class SessionFilterForm(forms.Form):
+    client = UUIDChoiceField(Client.objects.none(), required=False, empty_label="All clients")
+    provider = UUIDChoiceField(
+        CareProvider.objects.none(), required=False, empty_label="All providers"
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), ("open", "Open"), ("closed", "Closed")],
+    )
+    starts_after = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    starts_before = forms.DateField(
+        label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, provider, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.visible_to(provider.user).select_related(
+            "user"
+        )
+        self.fields["provider"].queryset = CareProvider.objects.filter(
+            clinic_id=provider.clinic_id
+        ).select_related("user")

@@ -1,0 +1,258 @@
+"""Care providers' overview pages: dashboard, session list, clients, a client's timeline."""
+
+import datetime as dt
+
+from django import forms
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.generic import ListView, TemplateView
+
+from clinic.mixins import ProviderRequiredMixin
+from clinic.models import Client
+from sessions_app.forms import SessionFilterForm
+from sessions_app.models import Assignment, Session
+
+DASHBOARD_LIMIT = 10
+
+
+class SessionListFilterForm(SessionFilterForm):
+    """The list's filters, plus those the dashboard's "see all" links use."""
+
+    timing = forms.ChoiceField(
+        required=False, choices=[("", "Any timing"), *Session.Timing.choices]
+    )
+    unread = forms.BooleanField(required=False, label="With unread messages")
+    waiting = forms.BooleanField(required=False, label="With homework waiting for feedback")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("starts_after"), data.get("starts_before")
+        if after and before and before < after:
+            # add_error also drops the field from cleaned_data: the bad bound is left out.
+            self.add_error("starts_before", "The end of the date range is before its start.")
+        return data
+
+
+def start_of_day(day, tz):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
+
+
+def waiting_for_feedback(user):
+    """Submitted homework without feedback in open sessions: feedback can still be given."""
+    return (
+        Assignment.objects.visible_to(user)
+        .waiting_for_feedback()
+        .filter(session__status=Session.Status.OPEN)
+    )
+
+
+def session_list_url(**params):
+    return f"{reverse('sessions_app:provider-session-list')}?{urlencode(params)}"
+
+
+class DashboardView(ProviderRequiredMixin, TemplateView):
+    template_name = "sessions_app/provider/dashboard.html"
+
+    def section(self, title, queryset, see_all):
+        return {
+            "title": title,
+            "sessions": queryset[:DASHBOARD_LIMIT],
+            "total": queryset.count(),
+            "see_all": see_all,
+        }
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        now = timezone.now()
+        listed = Session.objects.visible_to(user).with_people().with_counts(user)
+        homework = waiting_for_feedback(user)
+        return super().get_context_data(
+            now=now,
+            in_progress=self.section(
+                "In progress",
+                listed.in_progress(now).order_by("ends_at", "pk"),
+                session_list_url(timing=Session.Timing.IN_PROGRESS),
+            ),
+            overdue=self.section(
+                "Overdue",
+                listed.overdue(now).order_by("ends_at", "pk"),
+                session_list_url(timing=Session.Timing.OVERDUE),
+            ),
+            unread=self.section(
+                "Unread messages",
+                listed.filter(unread__gt=0).order_by("-starts_at", "-pk"),
+                session_list_url(unread="on"),
+            ),
+            waiting={
+                "assignments": homework.select_related("session__client__user").order_by(
+                    "submitted_at", "pk"
+                )[:DASHBOARD_LIMIT],
+                "total": homework.count(),
+                "see_all": session_list_url(waiting="on"),
+            },
+            **kwargs,
+        )
+
+
+class SessionListView(ProviderRequiredMixin, ListView):
+    template_name = "sessions_app/provider/session_list.html"
+    context_object_name = "sessions"
+    paginate_by = 25
+
+    def get_form(self):
+        return SessionListFilterForm(self.request.GET or None, provider=self.provider)
+
+    def filtered(self, queryset, data):
+        tz = self.provider.clinic.tzinfo
+        for field in ("client", "provider", "status"):
+            if data.get(field):
+                queryset = queryset.filter(**{field: data[field]})
+        if data.get("starts_after"):
+            queryset = queryset.filter(starts_at__gte=start_of_day(data["starts_after"], tz))
+        if data.get("starts_before"):
+            # "Until" includes the whole of that day on the clinic's clock.
+            end = start_of_day(data["starts_before"] + dt.timedelta(days=1), tz)
+            queryset = queryset.filter(starts_at__lt=end)
+        if data.get("timing"):
+            queryset = queryset.with_timing(data["timing"], self.now)
+        if data.get("unread"):
+            queryset = queryset.filter(unread__gt=0)
+        if data.get("waiting"):
+            queryset = queryset.filter(
+                pk__in=waiting_for_feedback(self.request.user).values("session_id")
+            )
+        return queryset
+
+    def get_queryset(self):
+        self.now = timezone.now()
+        self.form = self.get_form()
+        queryset = (
+            Session.objects.visible_to(self.request.user)
+            .with_people()
+            .with_counts(self.request.user)
+        )
+        if self.form.is_bound:
+            # A bad value (an unknown client, a malformed date) is named on the page and
+            # left out; the other filters still apply.
+            self.form.is_valid()
+            queryset = self.filtered(queryset, self.form.cleaned_data)
+        return queryset.order_by("-starts_at", "-sequence", "-pk")
+
+    def paginate_queryset(self, queryset, page_size):
+        # An out-of-range or malformed page number shows the nearest page, not an error.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(form=self.form, now=self.now, **kwargs)
+        page = context["page_obj"]
+        context["page_range"] = page.paginator.get_elided_page_range(page.number)
+        return context
+
+
+def next_session(now, field):
+    """The client's next session still to come or under way (open and not yet ended)."""
+    return Subquery(
+        Session.objects.filter(client=OuterRef("pk"), status=Session.Status.OPEN, ends_at__gt=now)
+        .order_by("starts_at", "pk")
+        .values(field)[:1]
+    )
+
+
+def open_homework_count():
+    """Homework not submitted yet, in the client's open sessions."""
+    assignments = (
+        Assignment.objects.filter(
+            session__client=OuterRef("pk"),
+            session__status=Session.Status.OPEN,
+            submitted_at__isnull=True,
+        )
+        .order_by()
+        .values("session__client")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(assignments), Value(0))
+
+
+class ClientListView(ProviderRequiredMixin, ListView):
+    template_name = "sessions_app/provider/client_list.html"
+    context_object_name = "clients"
+
+    def get_queryset(self):
+        self.now = timezone.now()
+        return (
+            Client.objects.visible_to(self.request.user)
+            .select_related("user")
+            .annotate(
+                next_uuid=next_session(self.now, "uuid"),
+                next_starts_at=next_session(self.now, "starts_at"),
+                next_ends_at=next_session(self.now, "ends_at"),
+                open_homework=open_homework_count(),
+            )
+            .order_by("user__full_name", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(now=self.now, **kwargs)
+
+
+class ClientTimelineView(ProviderRequiredMixin, TemplateView):
+    """All of a client's sessions, grouped by series, newest series first."""
+
+    template_name = "sessions_app/provider/client_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        # Off my care team, or of another clinic: not found, whoever asks.
+        client = get_object_or_404(
+            Client.objects.visible_to(user).select_related("user"), uuid=kwargs["client_id"]
+        )
+        sessions = (
+            Session.objects.visible_to(user)
+            .filter(client=client)
+            .with_people()
+            .with_counts(user)
+            .order_by("starts_at", "sequence", "pk")
+        )
+        series = {}
+        for session in sessions:
+            series.setdefault(session.series_id, []).append(session)
+        groups = sorted(
+            (
+                {"id": series_id, "starts_at": items[0].starts_at, "sessions": items}
+                for series_id, items in series.items()
+            ),
+            key=lambda group: group["starts_at"],
+            reverse=True,
+        )
+        team = client.care_team.select_related("user").order_by("user__full_name")
+        return super().get_context_data(
+            client=client,
+            series=groups,
+            session_count=sum(len(group["sessions"]) for group in groups),
+            team=team,
+            now=timezone.now(),
+            **kwargs,
+        )

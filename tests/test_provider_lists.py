@@ -1,0 +1,582 @@
+"""Care providers' overview pages: dashboard, session list, clients, a client's timeline."""
+
+import datetime as dt
+import zoneinfo
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions_app import services
+
+from .factories import ClientFactory
+from .sessions_helpers import complete, schedule
+
+NY = zoneinfo.ZoneInfo("America/New_York")
+
+DASHBOARD = reverse("sessions_app:provider-dashboard")
+SESSION_LIST = reverse("sessions_app:provider-session-list")
+CLIENT_LIST = reverse("sessions_app:provider-client-list")
+SCHEDULE = reverse("sessions_app:provider-session-schedule")
+
+# What each page costs, whatever the number of rows (pinned at 1 and 20 rows below).
+# All pages: the log-in session and the user (with role profile and clinic), 2 queries.
+DASHBOARD_QUERIES = 2 + 8  # per section: its first rows and its total
+SESSION_LIST_QUERIES = 2 + 2 + 2  # filter choices (clients, providers); count; the page
+CLIENT_LIST_QUERIES = 2 + 1  # the clients, each with next session and homework annotated
+TIMELINE_QUERIES = 2 + 3  # the client; their sessions; the care team
+
+
+def timeline_url(client):
+    return reverse("sessions_app:provider-client-detail", args=[client.uuid])
+
+
+def detail_url(session):
+    return reverse("sessions_app:provider-session-detail", args=[session.uuid])
+
+
+def page(response):
+    return BeautifulSoup(response.content.decode(), "html.parser")
+
+
+def listed(response):
+    """The sessions a list page shows (its current page)."""
+    return {session.pk for session in response.context["sessions"]}
+
+
+def section(response, name):
+    return {session.pk for session in response.context[name]["sessions"]}
+
+
+def days_ago(days, hours=0):
+    return timezone.now() - dt.timedelta(days=days, hours=hours)
+
+
+def in_progress(by, client, **kwargs):
+    return schedule(by=by, client=client, start=days_ago(1), **kwargs)[0]
+
+
+def overdue(by, client, **kwargs):
+    return schedule(by=by, client=client, start=days_ago(9), **kwargs)[0]
+
+
+def upcoming(by, client, **kwargs):
+    return schedule(by=by, client=client, start=days_ago(-2), **kwargs)[0]
+
+
+def closed(by, client, **kwargs):
+    session = schedule(by=by, client=client, start=days_ago(20), **kwargs)[0]
+    return services.session_close(actor=by.user, session=session, note="Done.", force=True)
+
+
+def submit(session, client, title=None):
+    assignment = (
+        session.assignments.get(title=title) if title else session.assignments.order_by("pk")[0]
+    )
+    return services.assignment_submit(actor=client.user, assignment=assignment, response="Done.")
+
+
+@pytest.fixture
+def scenery(client_profile, other_client, other_clinic_client, provider, other_clinic_provider):
+    """A session of each client: chloe (ava and ben's), dylan (ben's only), erin (another
+    clinic's). Ava sees chloe's only."""
+    return {
+        "chloe": in_progress(provider, client_profile, homework=["Journal"]),
+        "dylan": in_progress(provider, other_client, homework=["Journal"]),
+        "erin": in_progress(other_clinic_provider, other_clinic_client, homework=["Journal"]),
+    }
+
+
+# Who may see the pages.
+
+
+def pages(client):
+    return {
+        "dashboard": DASHBOARD,
+        "sessions": SESSION_LIST,
+        "clients": CLIENT_LIST,
+        "timeline": timeline_url(client),
+    }
+
+
+@pytest.mark.parametrize("name", ["dashboard", "sessions", "clients", "timeline"])
+def test_each_page_is_shown_to_a_care_team_provider(login, provider, client_profile, session, name):
+    response = login(provider.user).get(pages(client_profile)[name])
+    assert response.status_code == 200
+    assert client_profile.user.full_name in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["dashboard", "sessions", "clients", "timeline"])
+def test_each_page_is_forbidden_to_a_client(login, client_profile, name):
+    response = login(client_profile.user).get(pages(client_profile)[name])
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", ["dashboard", "sessions", "clients", "timeline"])
+def test_each_page_sends_anonymous_people_to_log_in(client, client_profile, name):
+    url = pages(client_profile)[name]
+    response = client.get(url)
+    assert response.status_code == 302
+    target = urlsplit(response["Location"])
+    assert target.path == "/accounts/login/"
+    assert parse_qs(target.query)["next"] == [url]
+
+
+def test_timeline_is_not_found_for_a_provider_off_the_care_team(
+    login, off_team_provider, client_profile, session
+):
+    assert login(off_team_provider.user).get(timeline_url(client_profile)).status_code == 404
+
+
+def test_timeline_is_not_found_for_another_clinics_provider(
+    login, other_clinic_provider, client_profile, session
+):
+    assert login(other_clinic_provider.user).get(timeline_url(client_profile)).status_code == 404
+
+
+def test_timeline_of_an_unknown_client_is_not_found(login, provider):
+    url = reverse(
+        "sessions_app:provider-client-detail", args=["00000000-0000-0000-0000-0000000000aa"]
+    )
+    assert login(provider.user).get(url).status_code == 404
+
+
+# Only what the provider may see.
+
+
+def test_session_list_shows_only_sessions_of_my_care_team_clients(login, clinic_admin, scenery):
+    response = login(clinic_admin.user).get(SESSION_LIST)
+    assert listed(response) == {scenery["chloe"].pk}
+    content = response.content.decode()
+    assert detail_url(scenery["chloe"]) in content
+    assert detail_url(scenery["dylan"]) not in content
+    assert detail_url(scenery["erin"]) not in content
+
+
+def test_dashboard_shows_only_sessions_of_my_care_team_clients(
+    login, clinic_admin, client_profile, other_client, other_clinic_client, scenery
+):
+    for key, person in [
+        ("chloe", client_profile),
+        ("dylan", other_client),
+        ("erin", other_clinic_client),
+    ]:
+        submit(scenery[key], person)
+        services.message_post(actor=person.user, session=scenery[key], body="Hello")
+    response = login(clinic_admin.user).get(DASHBOARD)
+    assert section(response, "in_progress") == {scenery["chloe"].pk}
+    assert section(response, "unread") == {scenery["chloe"].pk}
+    assert {a.session_id for a in response.context["waiting"]["assignments"]} == {
+        scenery["chloe"].pk
+    }
+    content = response.content.decode()
+    assert "Dylan Other" not in content
+    assert "Erin Elsewhere" not in content
+
+
+def test_client_list_shows_only_my_care_team_clients(
+    login, provider, clinic_admin, client_profile, other_client, scenery
+):
+    response = login(provider.user).get(CLIENT_LIST)
+    assert list(response.context["clients"]) == [client_profile, other_client]
+    assert "Erin Elsewhere" not in response.content.decode()
+    # Ava is on chloe's care team only.
+    response = login(clinic_admin.user).get(CLIENT_LIST)
+    assert list(response.context["clients"]) == [client_profile]
+
+
+def test_timeline_shows_only_that_clients_sessions(login, provider, client_profile, scenery):
+    response = login(provider.user).get(timeline_url(client_profile))
+    shown = {s.pk for group in response.context["series"] for s in group["sessions"]}
+    assert shown == {scenery["chloe"].pk}
+
+
+# Session list filters.
+
+
+@pytest.fixture
+def spread(clinic_admin, provider, client_profile, other_client):
+    """Sessions of every timing, for two clients and two holders (all visible to ben)."""
+    return {
+        "in_progress": in_progress(clinic_admin, client_profile),
+        "overdue": overdue(provider, other_client),
+        "upcoming": upcoming(clinic_admin, client_profile, provider=provider),
+        "closed": closed(provider, client_profile),
+    }
+
+
+def test_filter_by_client(login, provider, client_profile, spread):
+    response = login(provider.user).get(SESSION_LIST, {"client": client_profile.uuid})
+    assert listed(response) == {spread[k].pk for k in ("in_progress", "upcoming", "closed")}
+
+
+def test_filter_by_provider(login, provider, clinic_admin, spread):
+    response = login(provider.user).get(SESSION_LIST, {"provider": clinic_admin.uuid})
+    assert listed(response) == {spread["in_progress"].pk}
+    response = login(provider.user).get(SESSION_LIST, {"provider": provider.uuid})
+    assert listed(response) == {spread[k].pk for k in ("overdue", "upcoming", "closed")}
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("open", {"in_progress", "overdue", "upcoming"}), ("closed", {"closed"})],
+)
+def test_filter_by_status(login, provider, spread, status, expected):
+    response = login(provider.user).get(SESSION_LIST, {"status": status})
+    assert listed(response) == {spread[k].pk for k in expected}
+
+
+@pytest.mark.parametrize("timing", ["in_progress", "overdue", "upcoming", "closed"])
+def test_filter_by_timing(login, provider, spread, timing):
+    response = login(provider.user).get(SESSION_LIST, {"timing": timing})
+    assert listed(response) == {spread[timing].pk}
+
+
+def test_filter_by_dates_uses_whole_days_on_the_clinics_clock(login, provider, client_profile):
+    # 23:30 in New York on 10 March is already 11 March in UTC.
+    late = schedule(
+        by=provider, client=client_profile, start=dt.datetime(2025, 3, 10, 23, 30, tzinfo=NY)
+    )[0]
+    early = schedule(
+        by=provider, client=client_profile, start=dt.datetime(2025, 3, 11, 0, 30, tzinfo=NY)
+    )[0]
+    later = schedule(
+        by=provider, client=client_profile, start=dt.datetime(2025, 3, 20, 9, 0, tzinfo=NY)
+    )[0]
+    http_client = login(provider.user)
+    on_the_10th = {"starts_after": "2025-03-10", "starts_before": "2025-03-10"}
+    assert listed(http_client.get(SESSION_LIST, on_the_10th)) == {late.pk}
+    from_the_11th = {"starts_after": "2025-03-11"}
+    assert listed(http_client.get(SESSION_LIST, from_the_11th)) == {early.pk, later.pk}
+    until_the_19th = {"starts_before": "2025-03-19"}
+    assert listed(http_client.get(SESSION_LIST, until_the_19th)) == {late.pk, early.pk}
+
+
+def test_filter_by_unread_messages(login, provider, client_profile, spread):
+    services.message_post(actor=client_profile.user, session=spread["upcoming"], body="Hi")
+    response = login(provider.user).get(SESSION_LIST, {"unread": "on"})
+    assert listed(response) == {spread["upcoming"].pk}
+    assert [s.unread for s in response.context["sessions"]] == [1]
+
+
+def test_filter_by_homework_waiting_for_feedback(login, provider, client_profile, clinic_admin):
+    waiting = in_progress(clinic_admin, client_profile, homework=["Journal"])
+    answered = in_progress(clinic_admin, client_profile, homework=["Journal"])
+    complete(answered, client=client_profile, provider=provider)
+    in_progress(clinic_admin, client_profile, homework=["Journal"])  # not submitted
+    submit(waiting, client_profile)
+    response = login(provider.user).get(SESSION_LIST, {"waiting": "on"})
+    assert listed(response) == {waiting.pk}
+
+
+def test_filters_combine(login, provider, client_profile, spread):
+    response = login(provider.user).get(
+        SESSION_LIST, {"client": client_profile.uuid, "status": "open", "timing": "upcoming"}
+    )
+    assert listed(response) == {spread["upcoming"].pk}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"client": "not-a-uuid"}, "client"),
+        ({"client": "00000000-0000-0000-0000-0000000000aa"}, "client"),
+        ({"provider": "42"}, "provider"),
+        ({"status": "finished"}, "status"),
+        ({"timing": "soon"}, "timing"),
+        ({"starts_after": "31/02/2025"}, "starts_after"),
+        ({"starts_before": "yesterday"}, "starts_before"),
+        ({"starts_after": "2025-03-10", "starts_before": "2025-03-01"}, "starts_before"),
+    ],
+)
+def test_bad_filter_value_gives_a_clear_message_not_an_error(
+    login, provider, spread, params, field
+):
+    response = login(provider.user).get(SESSION_LIST, params)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    alert = page(response).select_one("[data-testid=filter-errors]")
+    assert alert is not None
+    assert "could not be used" in alert.get_text()
+    assert response.context["form"][field].label in alert.get_text()
+    # The bad filter is left out; nothing else is hidden.
+    assert len(listed(response)) >= 1
+
+
+def test_client_of_another_clinic_is_not_a_filter_choice(
+    login, provider, spread, other_clinic_client, scenery
+):
+    response = login(provider.user).get(SESSION_LIST, {"client": other_clinic_client.uuid})
+    assert "client" in response.context["form"].errors
+    assert scenery["erin"].pk not in listed(response)
+    assert "Erin Elsewhere" not in response.content.decode()
+
+
+# Pagination.
+
+
+def test_session_list_shows_25_a_page(login, provider, client_profile):
+    sessions = schedule(by=provider, client=client_profile, start=days_ago(200), repeat=26)
+    http_client = login(provider.user)
+    first = http_client.get(SESSION_LIST)
+    assert len(first.context["sessions"]) == 25
+    # Newest first: the earliest session is the one left for page 2.
+    assert sessions[0].pk not in listed(first)
+    second = http_client.get(SESSION_LIST, {"page": 2})
+    assert listed(second) == {sessions[0].pk}
+
+
+def test_pagination_links_keep_the_filters(login, provider, client_profile, other_client):
+    schedule(by=provider, client=client_profile, start=days_ago(200), repeat=30)
+    schedule(by=provider, client=other_client, start=days_ago(200), repeat=3)
+    response = login(provider.user).get(SESSION_LIST, {"client": client_profile.uuid})
+    nav = page(response).find("nav", attrs={"aria-label": "Session list pages"})
+    assert nav is not None
+    assert nav.select_one("[aria-current=page]").get_text(strip=True).endswith("1")
+    next_link = nav.find("a", rel="next")
+    query = parse_qs(urlsplit(next_link["href"]).query)
+    assert query == {"client": [str(client_profile.uuid)], "page": ["2"]}
+    second = login(provider.user).get(SESSION_LIST + next_link["href"])
+    assert len(second.context["sessions"]) == 5
+    assert {s.client_id for s in second.context["sessions"]} == {client_profile.pk}
+
+
+@pytest.mark.parametrize("number", ["abc", "999", "-1"])
+def test_bad_page_number_shows_a_page_not_an_error(login, provider, client_profile, number):
+    schedule(by=provider, client=client_profile, start=days_ago(200), repeat=30)
+    response = login(provider.user).get(SESSION_LIST, {"page": number})
+    assert response.status_code == 200
+    assert len(response.context["sessions"]) in (25, 5)
+
+
+def test_session_list_rows_show_client_provider_timing_homework_and_unread(
+    login, provider, clinic_admin, client_profile
+):
+    session = in_progress(clinic_admin, client_profile, provider=provider, homework=["A", "B"])
+    submit(session, client_profile, title="A")
+    services.message_post(actor=client_profile.user, session=session, body="One")
+    services.message_post(actor=client_profile.user, session=session, body="Two")
+    response = login(clinic_admin.user).get(SESSION_LIST)
+    row = page(response).select("table tbody tr")[0]
+    cells = [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+    assert row.find("a")["href"] == detail_url(session)
+    assert cells[1] == "Chloe Client"
+    assert cells[2] == "Ben Provider"
+    assert "EST" in cells[3] or "EDT" in cells[3]
+    assert cells[4] == "In progress"
+    assert cells[5] == "1/2"
+    assert cells[6] == "2"
+
+
+# Dashboard sections.
+
+
+def test_dashboard_puts_each_session_in_its_section(login, provider, clinic_admin, client_profile):
+    now_on = in_progress(clinic_admin, client_profile, homework=["Journal"])
+    late = overdue(clinic_admin, client_profile, homework=["Journal"])
+    soon = upcoming(clinic_admin, client_profile, homework=["Journal"])
+    done = schedule(by=clinic_admin, client=client_profile, start=days_ago(20), homework=["J"])[0]
+    # Waiting for feedback: submitted without feedback, in an open session.
+    submit(late, client_profile)
+    # Not waiting: answered and given feedback, or in a closed session.
+    complete(now_on, client=client_profile, provider=provider)
+    submit(done, client_profile)
+    services.session_close(actor=provider.user, session=done, note="Moved.", force=True)
+    # Unread for the providers: the client wrote in the upcoming session.
+    services.message_post(actor=client_profile.user, session=soon, body="Question")
+
+    response = login(provider.user).get(DASHBOARD)
+    assert section(response, "in_progress") == {now_on.pk}
+    assert section(response, "overdue") == {late.pk}
+    assert {a.session_id for a in response.context["waiting"]["assignments"]} == {late.pk}
+    assert section(response, "unread") == {soon.pk}
+    assert response.context["unread"]["total"] == 1
+    content = response.content.decode()
+    for session in (now_on, late, soon):
+        assert detail_url(session) in content
+    assert detail_url(done) not in content
+
+
+def test_dashboard_unread_section_empties_once_the_provider_reads_the_thread(
+    login, provider, client_profile, session
+):
+    services.message_post(actor=client_profile.user, session=session, body="Hello")
+    http_client = login(provider.user)
+    assert section(http_client.get(DASHBOARD), "unread") == {session.pk}
+    http_client.get(detail_url(session))
+    assert section(http_client.get(DASHBOARD), "unread") == set()
+
+
+def test_dashboard_own_messages_are_not_unread(login, provider, session):
+    services.message_post(actor=provider.user, session=session, body="Hello")
+    assert section(login(provider.user).get(DASHBOARD), "unread") == set()
+
+
+def test_dashboard_lists_are_bounded_with_a_see_all_link(login, provider, client_profile):
+    for _ in range(12):
+        in_progress(provider, client_profile)
+    response = login(provider.user).get(DASHBOARD)
+    assert len(section(response, "in_progress")) == 10
+    assert response.context["in_progress"]["total"] == 12
+    [see_all] = [
+        a for a in page(response).select("#in-progress a") if a.get_text().startswith("See all 12")
+    ]
+    href = see_all["href"]
+    assert href == f"{SESSION_LIST}?timing=in_progress"
+    assert len(login(provider.user).get(href).context["sessions"]) == 12
+
+
+def test_dashboard_has_a_schedule_button(login, provider):
+    response = login(provider.user).get(DASHBOARD)
+    assert page(response).find("a", href=SCHEDULE, string="Schedule sessions") is not None
+
+
+# Clients and timeline.
+
+
+def test_client_list_shows_next_session_and_open_homework(
+    login, provider, client_profile, other_client
+):
+    past = closed(provider, client_profile, homework=["Old"])
+    current = in_progress(provider, client_profile, homework=["A", "B"])
+    upcoming(provider, client_profile, homework=["C"])
+    submit(current, client_profile, title="A")
+    overdue(provider, other_client)  # ended: not a next session
+    response = login(provider.user).get(CLIENT_LIST)
+    chloe, dylan = response.context["clients"]
+    assert chloe.next_uuid == current.uuid
+    assert chloe.next_starts_at == current.starts_at
+    # B in the current session and C in the upcoming one; the closed session's is not open.
+    assert chloe.open_homework == 2
+    assert past.assignments.filter(submitted_at__isnull=True).exists()
+    assert dylan.next_uuid is None
+    assert dylan.open_homework == 0
+    soup = page(response)
+    assert soup.find("a", href=timeline_url(client_profile)) is not None
+    assert soup.find("a", href=f"{SCHEDULE}?client={client_profile.uuid}") is not None
+    assert soup.find("a", href=detail_url(current)) is not None
+    assert "None scheduled" in soup.get_text()
+
+
+def test_timeline_groups_sessions_by_series(login, provider, clinic_admin, client_profile):
+    first = schedule(by=provider, client=client_profile, start=days_ago(30), repeat=3)
+    second = schedule(
+        by=clinic_admin, client=client_profile, start=days_ago(5), repeat=2, homework=["A"]
+    )
+    submit(second[0], client_profile)
+    response = login(provider.user).get(timeline_url(client_profile))
+    groups = response.context["series"]
+    # Newest series first, each in order.
+    assert [[s.pk for s in g["sessions"]] for g in groups] == [
+        [s.pk for s in second],
+        [s.pk for s in first],
+    ]
+    assert groups[1]["starts_at"] == first[0].starts_at
+    assert [s.homework_done for s in groups[0]["sessions"]] == [1, 0]
+    soup = page(response)
+    headings = [h.get_text(" ", strip=True) for h in soup.select("main h2")]
+    assert len(headings) == 2
+    assert headings[0].startswith("Series from") and headings[0].endswith("2 sessions")
+    assert headings[1].endswith("3 sessions")
+    assert soup.find("a", href=detail_url(first[0])) is not None
+    assert soup.find("a", href=f"{SCHEDULE}?client={client_profile.uuid}") is not None
+
+
+def test_timeline_shows_sessions_whoever_scheduled_and_held_them(
+    login, provider, clinic_admin, client_profile
+):
+    by_ava = schedule(by=clinic_admin, client=client_profile)[0]
+    by_ben_for_ava = schedule(by=provider, client=client_profile, provider=clinic_admin)[0]
+    response = login(provider.user).get(timeline_url(client_profile))
+    shown = {s.pk for g in response.context["series"] for s in g["sessions"]}
+    assert shown == {by_ava.pk, by_ben_for_ava.pk}
+
+
+def test_provider_removed_from_the_care_team_loses_the_timeline_at_once(
+    login, provider, client_profile, session
+):
+    http_client = login(provider.user)
+    assert http_client.get(timeline_url(client_profile)).status_code == 200
+    client_profile.memberships.filter(provider=provider).delete()
+    assert http_client.get(timeline_url(client_profile)).status_code == 404
+    assert session.pk not in listed(http_client.get(SESSION_LIST))
+
+
+# Query counts: the same at 1 and 20 rows, with the page rendered inside the block.
+
+
+def rendered(response):
+    # The test client hands back the response after its template is rendered, so every
+    # lookup the page makes has run by now.
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_dashboard_query_count_does_not_grow(
+    login, provider, clinic, size, django_assert_num_queries
+):
+    for _ in range(size):
+        person = ClientFactory(clinic=clinic, care_team=[provider])
+        current = in_progress(provider, person, homework=["Journal"])
+        submit(current, person)
+        services.message_post(actor=person.user, session=current, body="Hello")
+        overdue(provider, person)
+    http_client = login(provider.user)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        content = rendered(http_client.get(DASHBOARD))
+    shown = min(size, 10)
+    assert len(section(http_client.get(DASHBOARD), "overdue")) == shown
+    # In progress, overdue and unread rows each show homework; waiting rows their client.
+    assert content.count("· homework ") == 3 * shown
+    assert content.count("· submitted") == shown
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_session_list_query_count_does_not_grow(
+    login, provider, clinic, size, django_assert_num_queries
+):
+    for _ in range(size):
+        person = ClientFactory(clinic=clinic, care_team=[provider])
+        session = in_progress(provider, person, homework=["Journal"])
+        services.message_post(actor=person.user, session=session, body="Hello")
+    http_client = login(provider.user)
+    with django_assert_num_queries(SESSION_LIST_QUERIES):
+        response = http_client.get(SESSION_LIST, {"status": "open"})
+        content = rendered(response)
+    assert len(response.context["sessions"]) == size
+    assert content.count("In progress</span>") == size
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_client_list_query_count_does_not_grow(
+    login, provider, clinic, size, django_assert_num_queries
+):
+    for _ in range(size):
+        person = ClientFactory(clinic=clinic, care_team=[provider])
+        in_progress(provider, person, homework=["Journal"])
+    http_client = login(provider.user)
+    with django_assert_num_queries(CLIENT_LIST_QUERIES):
+        response = http_client.get(CLIENT_LIST)
+        content = rendered(response)
+    assert len(response.context["clients"]) == size
+    assert content.count("In progress</span>") == size
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_timeline_query_count_does_not_grow(
+    login, provider, clinic_admin, client_profile, size, django_assert_num_queries
+):
+    # Half the sessions in one series, the rest one series each, held by either provider.
+    schedule(by=provider, client=client_profile, start=days_ago(400), repeat=max(size // 2, 1))
+    for index in range(size - max(size // 2, 1)):
+        holder = clinic_admin if index % 2 else provider
+        schedule(by=provider, client=client_profile, provider=holder, start=days_ago(index))
+    http_client = login(provider.user)
+    with django_assert_num_queries(TIMELINE_QUERIES):
+        response = http_client.get(timeline_url(client_profile))
+        content = rendered(response)
+    assert response.context["session_count"] == size
+    assert content.count(' data-timing="') == size
