@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.views import View
 
 from sessions_app import services
+from sessions_app.forms import MessageForm
 from sessions_app.models import Assignment, Feedback, Message, Session
 
 
@@ -100,6 +101,43 @@ class SessionActionView(SessionPageMixin, View):
                 return redirect(f"{url}#{self.anchor}" if self.anchor else url)
         messages.error(request, "That was not saved: please see the message beside the form.")
         return self.render_page(session, bound={self.form_name_for(target): form})
+
+
+def message_form(data=None):
+    return MessageForm(data, auto_id="id_message_%s")
+
+
+class MessagePostBase(SessionActionView):
+    """Write in a session's thread (the client or a provider on the care team)."""
+
+    form_name = "message"
+    success_message = "Message sent."
+    anchor = "messages"
+
+    def form_class(self, data):
+        return message_form(data)
+
+    def get_target(self):
+        session = self.get_session(self.kwargs["session_id"])
+        return session, session
+
+    def perform(self, form, session):
+        services.message_post(actor=self.request.user, session=session, **form.cleaned_data)
+
+
+class AssignmentActionBase(SessionActionView):
+    """An action on one homework item: the item comes from the scoped queryset (404
+    otherwise) and is taken from its session's page data, so a refusal re-renders the
+    page without more queries."""
+
+    def get_target(self):
+        found = get_object_or_404(
+            Assignment.objects.visible_to(self.request.user).only("pk", "session_id"),
+            uuid=self.kwargs["assignment_id"],
+        )
+        session = get_object_or_404(session_detail_queryset(self.request.user), pk=found.session_id)
+        self.assignment = next(a for a in session.assignments.all() if a.pk == found.pk)
+        return session, self.assignment
 
 
 def session_url(name, session):

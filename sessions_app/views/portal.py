@@ -1,16 +1,15 @@
 """The client portal: dashboard, sessions, homework answers and messages."""
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from clinic.mixins import ClientRequiredMixin
 from sessions_app import services
-from sessions_app.forms import MessageForm, ResponseForm
+from sessions_app.forms import ResponseForm
 from sessions_app.models import Assignment, Feedback, Session
 
-from .common import SessionActionView, SessionPageMixin, session_detail_queryset
+from .common import AssignmentActionBase, MessagePostBase, SessionPageMixin, message_form
 
 LATEST_FEEDBACK = 5
 
@@ -22,10 +21,6 @@ def response_form(assignment, data=None):
         initial={"response": assignment.response},
         auto_id=f"id_response_{assignment.uuid}_%s",
     )
-
-
-def message_form(data=None):
-    return MessageForm(data, auto_id="id_message_%s")
 
 
 def can_answer(assignment):
@@ -119,37 +114,17 @@ class SessionDetailView(PortalSessionPage, View):
         return self.render_page(self.get_session(session_id))
 
 
-class MessagePostView(PortalSessionPage, SessionActionView):
-    form_name = "message"
-    success_message = "Message sent."
-    anchor = "messages"
-
-    def form_class(self, data):
-        return message_form(data)
-
-    def get_target(self):
-        session = self.get_session(self.kwargs["session_id"])
-        return session, session
-
-    def perform(self, form, session):
-        services.message_post(actor=self.request.user, session=session, **form.cleaned_data)
+class MessagePostView(PortalSessionPage, MessagePostBase):
+    pass
 
 
-class AssignmentSubmitView(PortalSessionPage, SessionActionView):
+class AssignmentSubmitView(PortalSessionPage, AssignmentActionBase):
     success_message = "Your answer is saved."
-    anchor = "homework"
 
     def get_target(self):
-        assignment = get_object_or_404(
-            Assignment.objects.visible_to(self.request.user).only("pk", "uuid", "session_id"),
-            uuid=self.kwargs["assignment_id"],
-        )
-        session = get_object_or_404(
-            session_detail_queryset(self.request.user), pk=assignment.session_id
-        )
-        self.assignment = next(a for a in session.assignments.all() if a.pk == assignment.pk)
+        session, assignment = super().get_target()
         self.anchor = f"hw-{assignment.uuid}"
-        return session, self.assignment
+        return session, assignment
 
     def form_class(self, data):
         return response_form(self.assignment, data)

@@ -15,15 +15,16 @@ from sessions_app.forms import (
     FeedbackForm,
     HomeworkForm,
     HomeworkFormSet,
-    MessageForm,
     ScheduleForm,
 )
-from sessions_app.models import Assignment
 
 from .common import (
+    AssignmentActionBase,
+    MessagePostBase,
     SessionActionView,
     SessionPageMixin,
     add_service_error,
+    message_form,
     session_detail_queryset,
     session_url,
 )
@@ -36,10 +37,6 @@ def feedback_form(assignment, data=None):
 
 def homework_form(data=None):
     return HomeworkForm(data, auto_id="id_homework_%s")
-
-
-def message_form(data=None):
-    return MessageForm(data, auto_id="id_message_%s")
 
 
 class ProviderSessionPage(ProviderRequiredMixin, SessionPageMixin):
@@ -84,37 +81,13 @@ class AssignmentAddView(ProviderSessionPage, SessionActionView):
         services.assignment_add(actor=self.request.user, session=session, **form.cleaned_data)
 
 
-class MessagePostView(ProviderSessionPage, SessionActionView):
-    form_name = "message"
-    success_message = "Message sent."
-    anchor = "messages"
-
-    def form_class(self, data):
-        return message_form(data)
-
-    def get_target(self):
-        session = self.get_session(self.kwargs["session_id"])
-        return session, session
-
-    def perform(self, form, session):
-        services.message_post(actor=self.request.user, session=session, **form.cleaned_data)
+class MessagePostView(ProviderSessionPage, MessagePostBase):
+    pass
 
 
-class FeedbackGiveView(ProviderSessionPage, SessionActionView):
+class FeedbackGiveView(ProviderSessionPage, AssignmentActionBase):
     success_message = "Feedback given."
     anchor = "homework"
-
-    def get_target(self):
-        assignment = get_object_or_404(
-            Assignment.objects.visible_to(self.request.user).only("pk", "uuid", "session_id"),
-            uuid=self.kwargs["assignment_id"],
-        )
-        session = get_object_or_404(
-            session_detail_queryset(self.request.user), pk=assignment.session_id
-        )
-        assignment = next(a for a in session.assignments.all() if a.pk == assignment.pk)
-        self.assignment = assignment
-        return session, assignment
 
     def form_class(self, data):
         return feedback_form(self.assignment, data)
