@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# The demo runs with DEBUG on (a development key and plain static files) unless told otherwise.
+# The demo runs with DEBUG on (a development key and plain static files) unless told otherwise,
+# and without the two-factor requirement, so that a first visit needs no authenticator app.
 run: export DEBUG ?= 1
+run: export MFA_REQUIRED ?= 0
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -28,6 +30,21 @@ run: $(STAMP)
 # PostgreSQL when DATABASE_URL is set, the SQLite default otherwise.
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/e2e, marked e2e, left out of `make test`): Playwright drives
+# Debian's Chromium against a live server, with axe-core on every page and screenshots in
+# test-artifacts/e2e/. Playwright cannot download a browser here: Chromium must be installed.
+CHROMIUM ?= /usr/bin/chromium
+e2e: $(STAMP)
+	@test -x "$(CHROMIUM)" || { echo "make e2e: no Chromium at $(CHROMIUM). Install Debian's: apt-get install -y chromium (as root)" >&2; exit 1; }
+	E2E_CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# The API fuzzed against its own OpenAPI schema on a live server (schemathesis, every check),
+# as a provider and as a client. DATABASE_URL names a fresh database (migrated and seeded
+# here); unset, a throwaway SQLite file. A few minutes.
+.PHONY: api-fuzz
+api-fuzz: $(STAMP)
+	BIN=$(BIN) scripts/schemathesis.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -44,3 +61,15 @@ check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# The load benchmark (issue 7; README "Benchmark"), not part of CI. `make load-data` fills
+# the caresessions_load database (SESSIONS=1000000 by default; BENCH_DATABASE_URL to change
+# the database), `make bench` serves it with gunicorn and measures it with wrk.
+SESSIONS ?= 1000000
+.PHONY: load-data bench
+load-data: $(STAMP)
+	$(BIN)/python scripts/bench.py load --sessions $(SESSIONS)
+
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python scripts/bench.py run $(BENCH_ARGS)

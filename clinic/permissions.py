@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from rest_framework.permissions import BasePermission
 
 
 def provider_of(user):
@@ -30,3 +33,39 @@ def require_clinic_admin(user):
     if not provider.is_clinic_admin:
         raise PermissionDenied("Only the clinic's administrators can do this.")
     return provider
+
+
+def has_totp(user):
+    """Whether the person has activated an authenticator app. Users loaded by the log-in
+    backend or the API token carry the answer from their own query (`has_totp`)."""
+    annotated = getattr(user, "has_totp", None)
+    if annotated is not None:
+        return annotated
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_setup_required(user):
+    """True for a provider or staff member who may not see client records yet because they
+    have no authenticator app (two-factor authentication is optional for clients)."""
+    if not settings.MFA_REQUIRED or not user.is_authenticated:
+        return False
+    if not user.is_staff and provider_of(user) is None:
+        return False
+    return not has_totp(user)
+
+
+class MFAEnrolled(BasePermission):
+    """The API's side of MFARequiredMiddleware: DRF authenticates inside the view, so the
+    middleware cannot see who a token belongs to."""
+
+    @property
+    def message(self):
+        return (
+            "Two-factor authentication is required for care providers and staff: activate "
+            f"an authenticator app at {reverse('mfa_activate_totp')} first."
+        )
+
+    def has_permission(self, request, view):
+        return not mfa_setup_required(request.user)

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from audit.services import record
+
 from . import invitations
 from .models import CareProvider, CareTeamMembership, Client, User
 from .permissions import require_clinic_admin
@@ -55,6 +57,7 @@ def person_invite(
             profile.full_clean()
             profile.save()
             _set_care_team(client=profile, providers=care_team)
+        record(action=f"{role}.invite", user=actor, obj=profile)
 
         link = build_absolute_uri(
             reverse("clinic:invitation-accept", kwargs={"token": invitations.make_token(user)})
@@ -77,6 +80,7 @@ def invitation_accept(*, token, password):
         user.save(update_fields=["password"])
         # Opening the emailed link proves the address is theirs.
         EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
+        record(action="invitation.accept", user=user, obj=user)
     return user
 
 
@@ -100,6 +104,7 @@ def care_team_set(*, actor, client, providers):
         raise ValidationError("This client is not in your clinic.")
     with transaction.atomic():
         _set_care_team(client=client, providers=providers)
+        record(action="careteam.set", user=actor, obj=client)
 
 
 def api_token_create(*, user):
@@ -108,10 +113,15 @@ def api_token_create(*, user):
 
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
+        record(action="api_token.create", user=user)
         return Token.objects.create(user=user)
 
 
 def api_token_revoke(*, user):
     from rest_framework.authtoken.models import Token
 
-    return Token.objects.filter(user=user).delete()[0] > 0
+    with transaction.atomic():
+        revoked = Token.objects.filter(user=user).delete()[0] > 0
+        if revoked:
+            record(action="api_token.revoke", user=user)
+    return revoked

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
@@ -43,21 +44,31 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "clinic",
     "sessions_app",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise: static files keep their long cache; every other answer is no-store.
+    "clinic.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "clinic.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: it tells the person why they were logged out.
+    "clinic.security.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "clinic.security.MFARequiredMiddleware",
 ]
+# The benchmark (scripts/bench.py) reads each response's query count from a header.
+if env.bool("QUERY_COUNT_HEADER", default=False):
+    MIDDLEWARE.insert(0, "clinic.querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
@@ -127,16 +138,39 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/key,20/5m/ip",
     "reset_password": "5/5m/ip,5/5m/key",
 }
+# The per-IP limits need the client's address, not the proxy's: set this to the number of
+# proxies in front of the app that append to X-Forwarded-For (0 trusts none of it).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Adding or changing an email address asks for the password again when the last one was
+# given more than five minutes ago; changing the password asks for the current one anyway.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+
+# Two-factor authentication (allauth.mfa): an authenticator app and single-use recovery
+# codes. Providers and staff see client records, so without an activated authenticator they
+# are sent to set one up first (clinic.security); only the local demo turns that off.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "CareSessions"
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+
+# Automatic logoff (clinic.security.SessionTimeoutMiddleware), in seconds: after this long
+# without a request, and this long after logging in whatever the activity.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=15 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 3600)
+# The stored session expires with the absolute limit too, so clearsessions can remove it.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 
 # The JSON API (DESIGN.md section 6): token or browser session, deny by default.
 API_THROTTLE_USER = env.str("API_THROTTLE_USER", default="600/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes "not logged in" a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "clinic.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "clinic.permissions.MFAEnrolled",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "sessions_app.api.pagination.Pagination",
@@ -166,7 +200,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Deny by default: the schema and docs are for people and programs that have logged in.
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.IsAuthenticated",
+        "clinic.permissions.MFAEnrolled",
+    ],
+    # No validator badge: it would send the schema's address to swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -213,9 +252,24 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent by clinic.security.SecurityHeadersMiddleware. No inline script or style anywhere:
+# JSON data goes in <script type="application/json">, behaviour in static files. Images may
+# be data: URIs (Bootstrap's icons in its CSS, the QR code of the authenticator set-up).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -224,6 +278,12 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # __Host- cookies are refused by browsers unless Secure, host-only and for path /: a
+    # sibling subdomain cannot plant or overwrite them. Plain HTTP (DEBUG) keeps plain names.
+    if SESSION_COOKIE_SECURE:
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+    if CSRF_COOKIE_SECURE:
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 LOGGING = {
     "version": 1,

@@ -3,13 +3,17 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from audit.views import ClinicAuditView
 
 from . import views
 
 clinic_patterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("provider/clinic/", views.PeopleView.as_view(), name="people"),
+    path("provider/clinic/audit/", ClinicAuditView.as_view(), name="audit"),
     path("provider/clinic/invite/", views.InviteView.as_view(), name="invite"),
     path(
         "provider/clinic/clients/<uuid:client_id>/care-team/",
@@ -30,7 +34,8 @@ urlpatterns = [
     path("", include("sessions_app.urls")),
     path("api/v1/", include("sessions_app.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's set-up as a script file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -143,6 +144,13 @@ class InvitationAcceptView(FormView):
             return self.form_invalid(form)
         messages.success(self.request, "Your password is set. Log in with your email address.")
         return redirect(reverse("account_login"))
+
+
+@login_not_required
+def healthz(request):
+    """For load balancers (and the benchmark's baseline): the process answers. No database,
+    no session, no template."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def page_not_found(request, exception):

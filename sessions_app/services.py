@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from audit.services import record
 from clinic.models import CareProvider, CareTeamMembership
 
 from .models import (
@@ -274,6 +275,7 @@ def session_schedule(
                 )
                 session.full_clean()
                 session.save()
+                record(action="session.schedule", user=actor, obj=session)
                 sessions.append(session)
                 if sequence == 1 or homework_applies_to == HOMEWORK_FOR_ALL:
                     Assignment.objects.bulk_create(
@@ -313,6 +315,7 @@ def assignment_add(*, actor, session, title, instructions="", due_at=None):
         )
         assignment.full_clean()
         assignment.save()
+        record(action="assignment.add", user=actor, obj=assignment)
     return assignment
 
 
@@ -331,6 +334,7 @@ def assignment_submit(*, actor, assignment, response):
         assignment.response = response
         assignment.submitted_at = timezone.now()
         assignment.save(update_fields=["response", "submitted_at"])
+        record(action="assignment.submit", user=actor, obj=assignment)
     return assignment
 
 
@@ -352,6 +356,7 @@ def feedback_give(*, actor, assignment, body):
         feedback = Feedback.objects.create(
             clinic_id=session.clinic_id, assignment=assignment, author=provider, body=body
         )
+        record(action="feedback.give", user=actor, obj=feedback)
     return feedback
 
 
@@ -366,6 +371,7 @@ def message_post(*, actor, session, body):
             clinic_id=session.clinic_id, session=session, author=actor, body=body
         )
         _mark_read(user=actor, session=session, upto=message.pk)
+        record(action="message.post", user=actor, obj=message)
     return message
 
 
@@ -426,6 +432,7 @@ def session_close(*, actor, session, note="", force=False):
             raise AlreadyClosed()
         session.status, session.closed_at = Session.Status.CLOSED, now
         session.closed_by, session.close_note = provider, note
+        record(action="session.close", user=actor, obj=session)
     return session
 
 

@@ -1,9 +1,27 @@
 """Persona fixtures: a clinic with a care team, outsiders of the same and another clinic."""
 
+import os
+
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from .factories import ClientFactory, ClinicFactory, ProviderFactory, UserFactory
+
+# Property-based tests (tests/test_properties.py): 200 examples each in CI, fewer while
+# developing; HYPOTHESIS_PROFILE chooses. Their examples reuse the test's personas (each
+# example rolls back what it wrote) and make real requests: no deadline.
+_HYPOTHESIS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("ci", max_examples=200, print_blob=True, **_HYPOTHESIS)
+hypothesis_settings.register_profile("dev", max_examples=25, **_HYPOTHESIS)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+)
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +30,13 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def mfa_not_required(settings):
+    """The local demo's configuration (`make run` sets MFA_REQUIRED=0): its providers have
+    no authenticator app."""
+    settings.MFA_REQUIRED = False
 
 
 @pytest.fixture

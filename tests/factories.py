@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from factory.django import DjangoModelFactory
 
 from clinic.models import CareProvider, CareTeamMembership, Client, Clinic, User
@@ -24,6 +25,7 @@ class UserFactory(DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.test")
     full_name = factory.Faker("name")
+    is_staff = False
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
@@ -32,12 +34,20 @@ class UserFactory(DjangoModelFactory):
             self.save()
             EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=True)
 
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        """An activated authenticator app (tests.mfa_helpers.totp_code gives its codes): by
+        default for staff and, through ProviderFactory, providers, who may not see client
+        records without one. `mfa=False` makes one who has not set it up yet."""
+        if create and (self.is_staff if extracted is None else extracted):
+            TOTP.activate(self, generate_totp_secret())
+
 
 class ProviderFactory(DjangoModelFactory):
     class Meta:
         model = CareProvider
 
-    user = factory.SubFactory(UserFactory)
+    user = factory.SubFactory(UserFactory, mfa=True)
     clinic = factory.SubFactory(ClinicFactory)
     title = "Counsellor"
     is_clinic_admin = False

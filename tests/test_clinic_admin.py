@@ -4,7 +4,6 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.db import connection
@@ -16,6 +15,7 @@ from clinic.models import CareProvider, CareTeamMembership, Client, User
 from clinic.services import FOREIGN_CARE_TEAM_MEMBER
 
 from .factories import ClientFactory, ProviderFactory
+from .rows import row_counts
 
 PEOPLE_URL = "/provider/clinic/"
 INVITE_URL = "/provider/clinic/invite/"
@@ -24,15 +24,6 @@ NEW_PASSWORD = "a-fresh-passphrase-91"
 
 def care_team_url(client):
     return f"/provider/clinic/clients/{client.uuid}/care-team/"
-
-
-def row_counts():
-    # Every table but the log-in sessions, which a request may touch.
-    return {
-        model._meta.label: model.objects.count()
-        for model in apps.get_models()
-        if model._meta.label != "sessions.Session"
-    }
 
 
 def invite(http_client, capture, **data):
@@ -129,7 +120,13 @@ def test_admin_invites_a_provider_who_sets_a_password_and_logs_in(
 
     assert set_password(emailed_link(mail.outbox[0])).status_code == 302
     http_client, response = log_in("omar@northside.test")
-    assert response.redirect_chain[-1][0] == "/provider/"
+    # Logged in, but sent to set up two-factor authentication before any client record
+    # (confirming the password first, as for every change of authenticator).
+    assert [url for url, _ in response.redirect_chain] == [
+        "/",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F",
+    ]
     assert int(http_client.session[SESSION_KEY]) == provider.user.pk
 
 

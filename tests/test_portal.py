@@ -10,12 +10,13 @@ from django.utils import timezone
 from sessions_app import services
 from sessions_app.models import Assignment, Feedback, Message, Session
 
+from .queries import REQUEST_QUERIES
 from .sessions_helpers import complete, schedule
 
 # The number of queries each page costs, whatever the number of rows (see the pinning tests).
-DASHBOARD_QUERIES = 7
-SESSION_LIST_QUERIES = 3
-SESSION_DETAIL_QUERIES = 8
+DASHBOARD_QUERIES = REQUEST_QUERIES + 5
+SESSION_LIST_QUERIES = REQUEST_QUERIES + 1
+SESSION_DETAIL_QUERIES = REQUEST_QUERIES + 6
 
 
 def detail_url(session):

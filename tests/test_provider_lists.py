@@ -12,6 +12,7 @@ from django.utils import timezone
 from sessions_app import services
 
 from .factories import ClientFactory
+from .queries import REQUEST_QUERIES
 from .sessions_helpers import complete, schedule
 
 NY = zoneinfo.ZoneInfo("America/New_York")
@@ -23,10 +24,16 @@ SCHEDULE = reverse("sessions_app:provider-session-schedule")
 
 # What each page costs, whatever the number of rows (pinned at 1 and 20 rows below).
 # All pages: the log-in session and the user (with role profile and clinic), 2 queries.
-DASHBOARD_QUERIES = 2 + 8  # per section: its first rows and its total
-SESSION_LIST_QUERIES = 2 + 2 + 2  # filter choices (clients, providers); count; the page
-CLIENT_LIST_QUERIES = 2 + 1  # the clients, each with next session and homework annotated
-TIMELINE_QUERIES = 2 + 3  # the client; their sessions; the care team
+# Per session section its first ids and its total (one query), then the sessions shown with
+# their people and counts (one query); the homework waiting, with its total (one query).
+DASHBOARD_QUERIES = REQUEST_QUERIES + 5
+SESSION_LIST_QUERIES = (
+    REQUEST_QUERIES + 2 + 3
+)  # filter choices (clients, providers); count; the page's ids; its sessions
+CLIENT_LIST_QUERIES = (
+    REQUEST_QUERIES + 1
+)  # the clients, each with next session and homework annotated
+TIMELINE_QUERIES = REQUEST_QUERIES + 3  # the client; their sessions; the care team
 
 
 def timeline_url(client):

@@ -4,13 +4,15 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.core.management import call_command
 from django.test import Client as HttpClient
 
 from clinic.models import CareProvider, Client, Clinic, User
 
-pytestmark = pytest.mark.django_db
+from .rows import row_counts
+
+# The demo's accounts are for `make run`, which runs without the two-factor requirement.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_not_required")]
 
 CLINICS = {
     "Northside Therapy": "America/New_York",
@@ -43,10 +45,6 @@ def seed(*args):
     out = StringIO()
     call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
-
-
-def row_counts():
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
 
 def log_in(email, password):

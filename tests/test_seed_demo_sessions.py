@@ -6,7 +6,6 @@ import zoneinfo
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -14,9 +13,11 @@ from clinic.models import Client, User
 from sessions_app.demo import _monday_nine
 from sessions_app.models import Assignment, Feedback, Message, Session
 
+from .rows import row_counts
 from .sessions_helpers import schedule
 
-pytestmark = pytest.mark.django_db
+# The demo's accounts are for `make run`, which runs without the two-factor requirement.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_not_required")]
 
 # client: (who holds the sessions, who scheduled them)
 SERIES = {
@@ -28,10 +29,6 @@ SERIES = {
 
 def seed():
     call_command("seed_demo", stdout=StringIO())
-
-
-def row_counts():
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
 
 def sessions_of(email):

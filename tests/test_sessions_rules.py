@@ -2,7 +2,6 @@
 
 import datetime as dt
 import itertools
-import threading
 import zoneinfo
 
 import pytest
@@ -409,32 +408,7 @@ def test_only_team_providers_close(session, request, who):
     assert session.status == Session.Status.OPEN
 
 
-@pytest.mark.django_db(transaction=True)
-def test_twenty_concurrent_closes_give_exactly_one(session, provider):
-    outcomes = []
-    barrier = threading.Barrier(20)
-
-    def close():
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            services.session_close(actor=provider.user, session=session, force=True, note="x")
-            outcomes.append("closed")
-        except services.AlreadyClosed:
-            outcomes.append("already")
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=close) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert outcomes.count("closed") == 1
-    assert outcomes.count("already") == 19
-    session.refresh_from_db()
-    assert session.is_closed
+# Two providers closing at the same moment: tests/test_nothing_lost.py.
 
 
 # Rule 6: schedule the next session.

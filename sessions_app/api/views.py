@@ -99,7 +99,11 @@ class MeView(ClinicTimeZoneMixin, APIView):
         summary="Who am I",
         description="Your provider or client id (the one the other endpoints use), your role "
         "and your clinic with its time zone. 404 for an account with neither role.",
-        responses={200: s.MeSerializer, 404: NOT_FOUND, **COMMON},
+        responses={
+            200: OpenApiResponse(s.MeSerializer, description="You."),
+            404: NOT_FOUND,
+            **COMMON,
+        },
     )
     def get(self, request):
         profile = request.user.provider_profile or request.user.client_profile
@@ -125,7 +129,7 @@ class ClientListView(ClinicTimeZoneMixin, generics.ListAPIView):
         description="The clients on whose care team you are, with their care team. "
         "Clients get 403.",
         responses={
-            200: s.ClientSerializer(many=True),
+            200: OpenApiResponse(s.ClientSerializer(many=True), description="A page of clients."),
             400: BAD_INPUT,
             404: PAGE_NOT_FOUND,
             **COMMON,
@@ -139,10 +143,12 @@ class SessionListView(ClinicTimeZoneMixin, generics.ListAPIView):
     serializer_class = s.SessionSerializer
 
     def get_queryset(self):
-        filters = s.SessionFilterSerializer(data=self.request.query_params)
+        # A plain dict: DRF skips an empty optional value in a QueryDict, where "status="
+        # is bad input like any other.
+        filters = s.SessionFilterSerializer(data=self.request.query_params.dict())
         filters.is_valid(raise_exception=True)
         f = filters.validated_data
-        qs = api_session_queryset(self.request.user)
+        qs = Session.objects.visible_to(self.request.user)
         if "status" in f:
             qs = qs.filter(status=f["status"])
         if "client" in f:
@@ -156,13 +162,19 @@ class SessionListView(ClinicTimeZoneMixin, generics.ListAPIView):
         ordering = f.get("ordering", "starts_at")
         return qs.order_by(ordering, "sequence" if ordering == "starts_at" else "-sequence", "pk")
 
+    def paginate_queryset(self, queryset):
+        # Pages through ids (what the indexes answer), then loads the page's sessions with
+        # everything they show: a deep page costs what the first one costs.
+        ids = super().paginate_queryset(queryset.values_list("pk", flat=True))
+        return api_session_queryset(self.request.user).in_order(ids)
+
     @extend_schema(
         summary="Sessions I may see",
         description="A provider sees every session of the clients on their care teams; a "
         "client their own. Ordered by start. A filter value that does not parse is 400.",
         parameters=[s.SessionFilterSerializer],
         responses={
-            200: s.SessionSerializer(many=True),
+            200: OpenApiResponse(s.SessionSerializer(many=True), description="A page of sessions."),
             400: BAD_INPUT,
             404: PAGE_NOT_FOUND,
             **COMMON,
@@ -180,7 +192,11 @@ class SessionListView(ClinicTimeZoneMixin, generics.ListAPIView):
         "provider, one outside the care team or the clinic, or an end not after the start. "
         "Clients get 403.",
         request=s.ScheduleInSerializer,
-        responses={201: s.ScheduledSerializer, 400: BAD_INPUT, **COMMON},
+        responses={
+            201: OpenApiResponse(s.ScheduledSerializer, description="The series, in order."),
+            400: BAD_INPUT,
+            **COMMON,
+        },
     )
     def post(self, request):
         require_provider(request.user)
@@ -226,7 +242,11 @@ class SessionDetailView(SessionObjectMixin, APIView):
         summary="One session with its homework, feedback and messages",
         description="404 for a session you may not see (and for a malformed id).",
         parameters=[ID],
-        responses={200: s.SessionSerializer, 404: NOT_FOUND, **COMMON},
+        responses={
+            200: OpenApiResponse(s.SessionSerializer, description="The session."),
+            404: NOT_FOUND,
+            **COMMON,
+        },
     )
     def get(self, request, id):
         return self.session_response(id)
@@ -242,7 +262,7 @@ class SessionCloseView(SessionObjectMixin, APIView):
         parameters=[ID],
         request=s.CloseInSerializer,
         responses={
-            200: s.SessionSerializer,
+            200: OpenApiResponse(s.SessionSerializer, description="The closed session."),
             400: BAD_INPUT,
             404: NOT_FOUND,
             409: CONFLICT,
@@ -266,7 +286,7 @@ class AssignmentCreateView(SessionObjectMixin, APIView):
         parameters=[ID],
         request=s.AssignmentInSerializer,
         responses={
-            201: s.AssignmentSerializer,
+            201: OpenApiResponse(s.AssignmentSerializer, description="The new homework."),
             400: BAD_INPUT,
             404: NOT_FOUND,
             409: CONFLICT,
@@ -316,7 +336,7 @@ class AssignmentSubmitView(AssignmentObjectMixin, APIView):
         parameters=[ID],
         request=s.SubmitInSerializer,
         responses={
-            200: s.AssignmentSerializer,
+            200: OpenApiResponse(s.AssignmentSerializer, description="The answered homework."),
             400: BAD_INPUT,
             404: NOT_FOUND,
             409: CONFLICT,
@@ -325,6 +345,9 @@ class AssignmentSubmitView(AssignmentObjectMixin, APIView):
     )
     def post(self, request, id):
         assignment = self.get_assignment(id)
+        # The role first: a provider is refused (403) whatever the body says.
+        if request.user.client_profile is None:
+            raise PermissionDenied("Only the client answers homework.")
         data = s.SubmitInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.assignment_submit(actor=request.user, assignment=assignment, **data.validated_data)
@@ -342,7 +365,7 @@ class FeedbackCreateView(AssignmentObjectMixin, APIView):
         parameters=[ID],
         request=s.FeedbackInSerializer,
         responses={
-            201: s.FeedbackSerializer,
+            201: OpenApiResponse(s.FeedbackSerializer, description="The new feedback."),
             400: BAD_INPUT,
             404: NOT_FOUND,
             409: CONFLICT,
@@ -377,7 +400,7 @@ class MessageListView(SessionObjectMixin, generics.ListAPIView):
         description="Oldest first. Reading them marks them read for you.",
         parameters=[ID],
         responses={
-            200: s.MessageSerializer(many=True),
+            200: OpenApiResponse(s.MessageSerializer(many=True), description="A page of messages."),
             400: BAD_INPUT,
             404: NOT_FOUND,
             **COMMON,
@@ -395,7 +418,7 @@ class MessageListView(SessionObjectMixin, generics.ListAPIView):
         parameters=[ID],
         request=s.MessageInSerializer,
         responses={
-            201: s.MessageSerializer,
+            201: OpenApiResponse(s.MessageSerializer, description="The new message."),
             400: BAD_INPUT,
             404: NOT_FOUND,
             409: CONFLICT,

@@ -30,7 +30,7 @@ def can_answer(assignment):
 
 
 def my_sessions(user):
-    return Session.objects.visible_to(user).with_people().with_counts(user)
+    return Session.objects.visible_to(user).with_names().with_counts(user)
 
 
 class DashboardView(ClientRequiredMixin, TemplateView):
@@ -58,7 +58,7 @@ class DashboardView(ClientRequiredMixin, TemplateView):
             current=current,
             homework_to_do=to_do,
             homework_later=open_homework.filter(session__starts_at__gt=now).count(),
-            unread_sessions=sessions.filter(unread__gt=0).order_by("-starts_at", "-pk"),
+            unread_sessions=sessions.with_unread(user).order_by("-starts_at", "-pk"),
             latest_feedback=Feedback.objects.visible_to(user)
             .select_related("author__user", "assignment__session")
             .order_by("-created_at", "-pk")[:LATEST_FEEDBACK],

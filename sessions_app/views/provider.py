@@ -194,7 +194,10 @@ class ScheduleView(ProviderRequiredMixin, View):
 
 
 class ScheduleNextView(ScheduleView):
-    """The schedule form, prefilled from the closed session (DESIGN.md rule 6)."""
+    """The schedule form, prefilled from the closed session (DESIGN.md rule 6). It posts
+    to the schedule URL; this one only shows the proposal."""
+
+    http_method_names = ["get", "head", "options"]
 
     def get(self, request, session_id):
         session = get_object_or_404(session_detail_queryset(request.user), uuid=session_id)

@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    """The audit trail is append-only: events are never changed or removed."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def _raw_delete(self, using):
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def of_clinic(self, clinic_id):
+        return self.filter(clinic_id=clinic_id)
+
+
+class AuditEvent(models.Model):
+    """One thing that happened to health records or accounts: who, what, when, from where.
+
+    Never holds free text written by people (messages, answers, feedback, notes)."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "Allowed"
+        DENIED = "denied", "Refused"
+        FAILED = "failed", "Failed"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Kept as plain values as well as a link, so the record survives the account's changes.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    user_email = models.CharField(max_length=254, blank=True)
+    role = models.CharField(max_length=20, blank=True)
+    clinic_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=80)
+    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.OK)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    method = models.CharField(max_length=10, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["clinic_id", "at"], name="audit_clinic_at"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["user", "at"], name="audit_user_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.user_email or 'anonymous'} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or kwargs.get("force_update"):
+            raise AppendOnlyError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events cannot be deleted.")

@@ -1,0 +1,61 @@
+"""record(): the one way anything writes to the audit trail."""
+
+import logging
+
+from .context import current
+from .models import AuditEvent
+
+logger = logging.getLogger(__name__)
+
+
+def _clean(value, length):
+    # Paths and ids come from the request: NUL bytes (refused by PostgreSQL) and anything
+    # past the column's length are dropped rather than failing the request.
+    return str(value or "").replace("\x00", "")[:length]
+
+
+def _describe(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, "", "", None
+    profile = user.provider_profile or user.client_profile
+    role = user.role or ("staff" if user.is_staff else "")
+    return user, user.email, role, profile.clinic_id if profile else None
+
+
+def record(
+    *,
+    action,
+    user=None,
+    obj=None,
+    object_type="",
+    object_id="",
+    outcome=AuditEvent.Outcome.OK,
+    request=None,
+    status_code=None,
+    email="",
+):
+    """Append one event. `obj` (a model instance with a uuid) names what was touched;
+    never pass free text written by a person."""
+    who, user_email, role, clinic_id = _describe(user)
+    if obj is not None:
+        object_type = object_type or obj._meta.model_name
+        object_id = str(getattr(obj, "uuid", None) or obj.pk)
+        clinic_id = getattr(obj, "clinic_id", None) or clinic_id
+    info = current()
+    event = AuditEvent(
+        user=who,
+        user_email=_clean(user_email or email, 254),
+        role=role,
+        clinic_id=clinic_id,
+        action=_clean(action, 80),
+        outcome=outcome,
+        object_type=_clean(object_type, 40),
+        object_id=_clean(object_id, 64),
+        method=_clean(getattr(request, "method", None), 10),
+        path=_clean(getattr(request, "path", None), 300),
+        status_code=status_code,
+        ip=info.ip if info else None,
+        request_id=info.request_id if info else "",
+    )
+    event.save()
+    return event

@@ -1,0 +1,36 @@
+"""Deployment checks of the project's own settings (`manage.py check --deploy`)."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def mfa_required_check(app_configs, **kwargs):
+    if settings.MFA_REQUIRED or settings.DEBUG:
+        return []
+    return [
+        Error(
+            "MFA_REQUIRED is off while DEBUG is off: providers and staff could see client "
+            "records without two-factor authentication.",
+            hint="Only the local demo may run without it; unset MFA_REQUIRED (on by default).",
+            id="clinic.E001",
+        )
+    ]
+
+
+@register(Tags.security, Tags.caches, deploy=True)
+def shared_cache_check(app_configs, **kwargs):
+    # Log-in rate limits and used TOTP codes are counted in the cache: a per-process cache
+    # gives each worker its own count, so an attacker gets five tries per worker and a code
+    # could be replayed on another worker.
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    if settings.DEBUG or backend not in {"LocMemCache", "DummyCache"}:
+        return []
+    return [
+        Warning(
+            f"The cache ({backend}) is not shared between processes: log-in rate limits "
+            "and TOTP replay protection would not hold with several workers.",
+            hint="Set REDIS_URL (or CACHE_URL to another shared cache).",
+            id="clinic.W001",
+        )
+    ]

@@ -1,0 +1,601 @@
+"""Load data at clinic-network scale, for the benchmark (`make bench`): hundreds of clinics,
+tens of thousands of clients, a million sessions with their homework, feedback and messages.
+
+Rows are generated in Python and streamed with PostgreSQL's COPY, in one transaction that
+empties the tables first (so COPY can FREEZE the rows: no later vacuum is needed for
+index-only scans). For speed the load runs with `session_replication_role = replica`, which
+skips triggers, the clinic-consistency triggers and the foreign-key checks alike, and the
+tables' secondary indexes and unique constraints are dropped and rebuilt in bulk. The
+generator keeps every invariant by construction, and before committing `verify()` checks each
+one that the skipped triggers and foreign keys would have checked, in one set-based query
+each: an inconsistent load is rolled back, never committed. CHECK constraints stay on."""
+
+# The SQL is built from Django's own table names, never from input (S608); the data is
+# random but needs no cryptographic randomness (S311).
+# ruff: noqa: S311, S608
+
+import random
+import time
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from sessions_app import loadprofile as profile
+
+WEEK = 7 * 24 * 3600
+HOUR = 3600
+CHUNK = 20_000  # sessions generated between two rounds of COPY
+
+FIRST = ["Alex", "Sam", "Jordan", "Taylor", "Morgan", "Riley", "Casey", "Jamie", "Avery"]
+FIRST += ["Quinn", "Rowan", "Elliot", "Noor", "Mina", "Tomas", "Ines", "Kofi", "Yara"]
+LAST = ["Nguyen", "Smith", "Garcia", "Okafor", "Kowalski", "Haddad", "Lindqvist", "Moreau"]
+LAST += ["Tanaka", "Silva", "Murphy", "Novak", "Fischer", "Osei", "Rossi", "Bauer", "Ali"]
+TITLES = ["Clinical psychologist", "Counsellor", "Psychiatrist", "Psychotherapist"]
+ZONES = ["America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London"]
+ZONES += ["Europe/Berlin", "Australia/Sydney"]
+HOMEWORK = [
+    "Thought record",
+    "Mood diary",
+    "Sleep log",
+    "Breathing exercise, twice a day",
+    "Values worksheet",
+    "Behavioural experiment",
+    "Gratitude journal",
+    "Exposure practice",
+]
+INSTRUCTIONS = "Write down what happened, what you felt and what you thought at the time."
+RESPONSES = [
+    "Done on four days; the evenings were harder than the mornings.",
+    "I noticed the thoughts came back at work, less at home.",
+    "Managed every day this week, see the notes attached to each entry.",
+]
+FEEDBACK = [
+    "Thank you, this is a useful record. Let us look at Tuesday together.",
+    "Good progress: notice how the intensity went down over the week.",
+]
+MESSAGES = [
+    "Hello, a quick question about this week's homework.",
+    "Thanks, that helps. See you on Monday.",
+    "How did the exercise go on the days you tried it?",
+    "I could not do it on Thursday, I was travelling.",
+    "No problem, try again when you are back home.",
+]
+
+
+def tables():
+    from allauth.account.models import EmailAddress
+
+    from clinic.models import CareProvider, CareTeamMembership, Client, Clinic, User
+    from sessions_app.models import Assignment, Feedback, Message, ReadPosition, Session
+
+    models = [Clinic, User, EmailAddress, CareProvider, Client, CareTeamMembership]
+    models += [Session, Assignment, Feedback, Message, ReadPosition]
+    return {model.__name__: model._meta.db_table for model in models}
+
+
+COLUMNS = {
+    "Clinic": "id, uuid, name, slug, time_zone",
+    "User": "id, password, is_superuser, uuid, email, full_name, is_staff, is_active, date_joined",
+    "EmailAddress": 'id, email, verified, "primary", user_id',
+    "CareProvider": "id, uuid, title, is_clinic_admin, user_id, clinic_id",
+    "Client": "id, uuid, date_of_birth, user_id, clinic_id",
+    "CareTeamMembership": "id, added_at, provider_id, client_id",
+    "Session": "id, uuid, starts_at, ends_at, series_id, sequence, status, closed_at, "
+    "close_note, created_at, client_id, clinic_id, closed_by_id, created_by_id, provider_id, "
+    "last_message_id",
+    "Assignment": "id, uuid, title, instructions, due_at, created_at, response, submitted_at, "
+    "created_by_id, session_id",
+    "Feedback": "id, uuid, body, created_at, assignment_id, author_id, clinic_id",
+    "Message": "id, uuid, body, created_at, author_id, clinic_id, session_id",
+    "ReadPosition": "id, last_read_message_id, updated_at, user_id, session_id",
+}
+BIG = ["Session", "Assignment", "Feedback", "Message", "ReadPosition"]
+
+
+def ts(seconds):
+    """A COPY-ready UTC timestamp."""
+    return time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime(seconds))
+
+
+@dataclass
+class Person:
+    id: int  # provider or client id
+    user_id: int
+    clinic_id: int
+    team: list = field(default_factory=list)  # a client's care team (provider Persons)
+
+
+class Generator:
+    """Rows as COPY text lines, per table; ids are allocated here, from 1."""
+
+    def __init__(self, *, rng, now, password_hash):
+        self.rng, self.now, self.password_hash = rng, now, password_hash
+        self.rows = {name: [] for name in COLUMNS}
+        self.next_id = dict.fromkeys(COLUMNS, 1)
+        self.counts = dict.fromkeys(COLUMNS, 0)
+
+    def uuid(self):
+        bits = self.rng.getrandbits(128)
+        # Version 4, RFC 4122 variant, like uuid.uuid4().
+        bits = (bits & ~(0xF000 << 64) | (0x4000 << 64)) & ~(0xC000 << 48) | (0x8000 << 48)
+        return f"{bits:032x}"
+
+    def add(self, table, *values):
+        pk = self.next_id[table]
+        self.next_id[table] = pk + 1
+        self.counts[table] += 1
+        self.rows[table].append("\t".join((str(pk), *values)))
+        return pk
+
+    def name(self):
+        return f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
+
+    # --- people -------------------------------------------------------------------------
+
+    def clinic(self, index):
+        zone = ZONES[index % len(ZONES)]
+        return self.add(
+            "Clinic", self.uuid(), f"Load Clinic {index + 1}", f"load-{index + 1}", zone
+        )
+
+    def user(self, email, full_name):
+        user_id = self.add(
+            "User",
+            self.password_hash,
+            "f",
+            self.uuid(),
+            email,
+            full_name,
+            "f",
+            "t",
+            ts(self.now - 3 * 365 * 24 * HOUR),
+        )
+        self.add("EmailAddress", email, "t", "t", str(user_id))
+        return user_id
+
+    def provider(self, clinic_id, email, *, admin=False):
+        user_id = self.user(email, self.name())
+        pk = self.add(
+            "CareProvider",
+            self.uuid(),
+            self.rng.choice(TITLES),
+            "t" if admin else "f",
+            str(user_id),
+            str(clinic_id),
+        )
+        return Person(pk, user_id, clinic_id)
+
+    def client(self, clinic_id, email, team):
+        user_id = self.user(email, self.name())
+        birth = f"{self.rng.randint(1950, 2005)}-{self.rng.randint(1, 12):02d}-15"
+        pk = self.add("Client", self.uuid(), birth, str(user_id), str(clinic_id))
+        for provider in team:
+            self.add(
+                "CareTeamMembership", ts(self.now - 3 * 365 * 24 * HOUR), str(provider.id), str(pk)
+            )
+        return Person(pk, user_id, clinic_id, team)
+
+    # --- sessions -----------------------------------------------------------------------
+
+    def history(self, client, count, *, active, upcoming=0, featured_last=False):
+        """`count` weekly sessions of one client, in series of 4 to 12; an active client's
+        session in progress is followed by `upcoming` ones, the others ended weeks ago."""
+        rng, now = self.rng, self.now
+        if active:
+            anchor = now - rng.randrange(HOUR, WEEK - HOUR) // 60 * 60
+        else:
+            anchor = now - rng.randint(2, 52) * WEEK - rng.randrange(WEEK) // 60 * 60
+        first = anchor - (count - 1 - upcoming) * WEEK
+        holder = client.team[0] if rng.random() < 0.8 or len(client.team) == 1 else client.team[1]
+        index = 0
+        while index < count:
+            length = min(rng.randint(4, 12), count - index)
+            series = self.uuid()
+            created = ts(first + index * WEEK - 2 * 24 * HOUR)
+            creator = rng.choice(client.team)
+            for sequence in range(1, length + 1):
+                starts = first + index * WEEK
+                featured = featured_last and index == count - 1
+                self.session(client, holder, creator, starts, series, sequence, created, featured)
+                index += 1
+
+    def session(self, client, holder, creator, starts, series, sequence, created, featured):
+        rng, now = self.rng, self.now
+        ends = starts + WEEK
+        closed = ends <= now and rng.random() < 0.97
+        started = starts <= now
+        if featured:
+            homework, n_messages = profile.SESSION_HOMEWORK, profile.SESSION_MESSAGES
+        else:
+            homework = rng.choice((0, 1, 2, 2, 3, 4))
+            n_messages = rng.randint(0, 8) if started else 0
+        closed_at = min(ends + rng.randrange(0, 36 * HOUR), now) if closed else None
+        # The homework first: a session closed with unfinished homework carries a note.
+        assignments, unfinished = [], False
+        p_submit = 0.92 if closed else (0.5 if ends <= now else 0.4) if started else 0.0
+        for _ in range(homework):
+            submitted = None
+            if rng.random() < p_submit:
+                submitted = min(starts + rng.randrange(HOUR, 6 * 24 * HOUR), now)
+            feedbacks = 0
+            if submitted is not None and (closed or rng.random() < 0.5):
+                feedbacks = 1 if rng.random() < 0.85 else 2
+            if closed and rng.random() < 0.05:
+                feedbacks = 0
+            unfinished |= submitted is None or feedbacks == 0
+            assignments.append((submitted, feedbacks))
+        session_id = self.add(
+            "Session",
+            str(profile.SESSION_UUID) if featured else self.uuid(),
+            ts(starts),
+            ts(ends),
+            series,
+            str(sequence),
+            "closed" if closed else "open",
+            ts(closed_at) if closed else r"\N",
+            "Closed at the end of the care period." if closed and unfinished else "",
+            created,
+            str(client.id),
+            str(client.clinic_id),
+            str(holder.id) if closed else r"\N",
+            str(creator.id),
+            str(holder.id),
+            # What the message trigger (skipped here) would have set: the messages below
+            # take the next ids.
+            str(self.next_id["Message"] + n_messages - 1) if n_messages else r"\N",
+        )
+        sid, clinic = str(session_id), str(client.clinic_id)
+        for submitted, feedbacks in assignments:
+            assignment_id = self.add(
+                "Assignment",
+                self.uuid(),
+                rng.choice(HOMEWORK),
+                INSTRUCTIONS,
+                ts(ends),
+                created,
+                rng.choice(RESPONSES) if submitted else "",
+                ts(submitted) if submitted else r"\N",
+                str(creator.id),
+                sid,
+            )
+            for n in range(feedbacks):
+                given = submitted + (n + 1) * rng.randrange(HOUR, 30 * HOUR)
+                given = min(given, closed_at or now, now)
+                self.add(
+                    "Feedback",
+                    self.uuid(),
+                    rng.choice(FEEDBACK),
+                    ts(given),
+                    str(assignment_id),
+                    str(holder.id),
+                    clinic,
+                )
+        if not n_messages:
+            return
+        window = max(min(ends, now) - starts, 60)
+        moments = sorted(starts + rng.randrange(window) for _ in range(n_messages))
+        authors = [client.user_id if rng.random() < 0.5 else holder.user_id for _ in moments]
+        ids = [
+            self.add(
+                "Message",
+                self.uuid(),
+                rng.choice(MESSAGES),
+                ts(moment),
+                str(author),
+                clinic,
+                sid,
+            )
+            for moment, author in zip(moments, authors, strict=True)
+        ]
+        # Read positions: a closed session has been read by both; in an open one the other
+        # side's latest message is sometimes still unread.
+        for user_id in (client.user_id, holder.user_id):
+            upto = ids[-1]
+            if not closed and authors[-1] != user_id and rng.random() < 0.35:
+                upto = ids[-2] if len(ids) > 1 else 0
+            if upto:
+                self.add("ReadPosition", str(upto), ts(moments[-1]), str(user_id), sid)
+
+    def take(self, name):
+        rows, self.rows[name] = self.rows[name], []
+        return rows
+
+
+def sessions_per_client(rng, total, clients):
+    """`total` split over `clients`, unevenly (half to one and a half times the mean)."""
+    weights = [rng.uniform(0.5, 1.5) for _ in range(clients)]
+    scale = total / sum(weights)
+    counts = [int(w * scale) for w in weights]
+    for i in range(total - sum(counts)):
+        counts[i % clients] += 1
+    return counts
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill a PostgreSQL database with load data for the benchmark (replaces what the "
+        "database holds: use a database of its own)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sessions", type=int, default=1_000_000)
+        parser.add_argument(
+            "--clients", type=int, help="Default: one per 25 sessions, 100 to 40,000."
+        )
+        parser.add_argument("--clinics", type=int, help="Default: one per 130 clients, 2 to 300.")
+        parser.add_argument("--providers-per-clinic", type=int, default=8)
+        parser.add_argument("--password", default=profile.DEFAULT_PASSWORD)
+        parser.add_argument("--seed", type=int, default=7, help="Random seed (default 7).")
+        parser.add_argument(
+            "--flush",
+            action="store_true",
+            help="Empty a database that already holds people or sessions.",
+        )
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("seed_load needs PostgreSQL (DATABASE_URL=postgres://...).")
+        featured = profile.CASELOAD * profile.WEEKS
+        total = options["sessions"]
+        if total < featured + 1000:
+            raise CommandError(f"Give at least {featured + 1000} sessions.")
+        clients = options["clients"] or min(max(total // 25, 100), 40_000)
+        clinics = options["clinics"] or min(max(clients // 130, 2), 300)
+        if clients <= profile.CASELOAD or clinics < 1 or options["providers_per_clinic"] < 2:
+            raise CommandError("Too few clients, clinics or providers for the caseload.")
+        names = tables()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {names['User']})")
+            if cursor.fetchone()[0] and not options["flush"]:
+                raise CommandError(
+                    "This database already holds people: seed_load replaces everything. "
+                    "Run it on a database of its own, with --flush to empty it."
+                )
+        started = time.monotonic()
+        self.phase_started = started
+        with transaction.atomic():
+            counts = self.load(names, total, clients, clinics, options)
+        self.phase("committed")
+        with connection.cursor() as cursor:
+            for name in names.values():
+                cursor.execute(f"VACUUM (ANALYZE) {name}")
+        self.phase("vacuum analyze")
+        elapsed = time.monotonic() - started
+        rows = ", ".join(f"{n:,} {name}" for name, n in counts.items() if name in BIG)
+        self.stdout.write(f"Loaded in {elapsed:.0f} s: {rows}.")
+        self.stdout.write(
+            f"{clinics} clinics, {clinics * options['providers_per_clinic']} providers, "
+            f"{clients:,} clients."
+        )
+        self.stdout.write("Log in with (password given by --password):")
+        self.stdout.write(
+            f"  provider with a full caseload ({profile.CASELOAD} clients): "
+            f"{profile.PROVIDER_EMAIL} / {options['password']}"
+        )
+        self.stdout.write(
+            f"  client with {profile.WEEKS} weekly sessions: "
+            f"{profile.CLIENT_EMAIL} / {options['password']}"
+        )
+        self.stdout.write(
+            f"  their session with {profile.SESSION_HOMEWORK} homework items and "
+            f"{profile.SESSION_MESSAGES} messages: /provider/sessions/{profile.SESSION_UUID}/"
+        )
+
+    def phase(self, label):
+        now = time.monotonic()
+        self.stdout.write(f"  {label}: {now - self.phase_started:.1f} s")
+        self.phase_started = now
+
+    def load(self, names, total, n_clients, n_clinics, options):
+        rng = random.Random(options["seed"])
+        gen = Generator(
+            rng=rng,
+            now=int(timezone.now().timestamp()) // 60 * 60,
+            password_hash=make_password(options["password"]),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE {} RESTART IDENTITY CASCADE".format(
+                    ", ".join([*names.values(), "django_session"])
+                )
+            )
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            rebuild = [sql for name in BIG for sql in self.drop_indexes(cursor, names[name])]
+            self.phase(f"dropped {len(rebuild)} indexes and unique constraints")
+
+            ppc = options["providers_per_clinic"]
+            clinic_ids = [gen.clinic(i) for i in range(n_clinics)]
+            providers = {
+                clinic_id: [
+                    gen.provider(
+                        clinic_id,
+                        profile.PROVIDER_EMAIL
+                        if (clinic_id, k) == (clinic_ids[0], 0)
+                        else f"provider{(clinic_id - 1) * ppc + k + 1}@load.example",
+                        admin=k == 0,
+                    )
+                    for k in range(ppc)
+                ]
+                for clinic_id in clinic_ids
+            }
+            star = providers[clinic_ids[0]][0]
+            # The caseload: clients of the first clinic with the featured provider as the
+            # only care-team member; nobody else has them, whatever the load's size.
+            caseload = [
+                gen.client(
+                    clinic_ids[0],
+                    profile.CLIENT_EMAIL if i == 0 else f"caseload{i}@load.example",
+                    [star],
+                )
+                for i in range(profile.CASELOAD)
+            ]
+            others = []
+            for i in range(n_clients - profile.CASELOAD):
+                clinic_id = clinic_ids[i % n_clinics]
+                # Anyone of the clinic but the featured provider.
+                team = rng.sample(providers[clinic_id][1:], 2 if rng.random() < 0.3 else 1)
+                others.append(gen.client(clinic_id, f"client{i + 1}@load.example", team))
+            self.copy(cursor, names, gen, ["Clinic", "User", "EmailAddress", "CareProvider"])
+            self.copy(cursor, names, gen, ["Client", "CareTeamMembership"])
+            self.phase(f"{gen.counts['User']:,} people")
+
+            for i, client in enumerate(caseload):
+                # The featured client's session in progress is the last: nothing upcoming.
+                upcoming = 0 if i == 0 else rng.choice((0, 0, 1, 2))
+                gen.history(
+                    client, profile.WEEKS, active=True, upcoming=upcoming, featured_last=i == 0
+                )
+            pending = gen.counts["Session"]
+            counts = sessions_per_client(rng, total - gen.counts["Session"], len(others))
+            for client, count in zip(others, counts, strict=True):
+                if not count:
+                    continue
+                active = rng.random() < 0.7
+                gen.history(
+                    client, count, active=active, upcoming=rng.choice((0, 0, 1, 2)) if active else 0
+                )
+                if gen.counts["Session"] - pending >= CHUNK:
+                    self.copy(cursor, names, gen, BIG)
+                    pending = gen.counts["Session"]
+            self.copy(cursor, names, gen, BIG)
+            self.phase(f"{gen.counts['Session']:,} sessions generated and copied")
+
+            for sql in rebuild:
+                cursor.execute(sql)
+            self.phase(f"rebuilt {len(rebuild)} indexes and unique constraints")
+            self.verify(cursor, names)
+            self.phase("verified the invariants that triggers and foreign keys keep")
+            for name, table in names.items():
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s, false)",
+                    [gen.next_id[name]],
+                )
+            cursor.execute("SET LOCAL session_replication_role = origin")
+        return gen.counts
+
+    def copy(self, cursor, names, gen, which):
+        for name in which:
+            rows = gen.take(name)
+            if not rows:
+                continue
+            sql = f"COPY {names[name]} ({COLUMNS[name]}) FROM STDIN (FREEZE)"
+            with cursor.copy(sql) as copy:
+                copy.write("\n".join(rows) + "\n")
+
+    def drop_indexes(self, cursor, table):
+        """Drop `table`'s indexes and unique constraints (not its primary key); return the
+        statements that rebuild them."""
+        cursor.execute(
+            """
+            SELECT i.relname, pg_get_indexdef(i.oid), c.conname, pg_get_constraintdef(c.oid)
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            LEFT JOIN pg_constraint c ON c.conindid = i.oid AND c.conrelid = x.indrelid
+            WHERE x.indrelid = %s::regclass AND NOT x.indisprimary
+            """,
+            [table],
+        )
+        rebuild = []
+        for index, index_def, constraint, constraint_def in cursor.fetchall():
+            if constraint:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
+                rebuild.append(
+                    f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {constraint_def}'
+                )
+            else:
+                cursor.execute(f'DROP INDEX "{index}"')
+                rebuild.append(index_def)
+        return rebuild
+
+    def verify(self, cursor, t):
+        """What the skipped triggers and foreign keys would have refused, counted in bulk;
+        any such row rolls the whole load back."""
+        checks = {
+            "sessions whose client, providers or clinic do not match": f"""
+                SELECT count(*) FROM {t["Session"]} s
+                LEFT JOIN {t["Clinic"]} k ON k.id = s.clinic_id
+                LEFT JOIN {t["Client"]} c ON c.id = s.client_id
+                LEFT JOIN {t["CareProvider"]} p ON p.id = s.provider_id
+                LEFT JOIN {t["CareProvider"]} b ON b.id = s.created_by_id
+                LEFT JOIN {t["CareProvider"]} x ON x.id = s.closed_by_id
+                WHERE k.id IS NULL
+                   OR c.clinic_id IS DISTINCT FROM s.clinic_id
+                   OR p.clinic_id IS DISTINCT FROM s.clinic_id
+                   OR b.clinic_id IS DISTINCT FROM s.clinic_id
+                   OR (s.closed_by_id IS NOT NULL AND x.clinic_id IS DISTINCT FROM s.clinic_id)
+            """,
+            "sessions held or scheduled by a provider off the care team": f"""
+                SELECT count(*) FROM {t["Session"]} s
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM {t["CareTeamMembership"]} m
+                    WHERE m.client_id = s.client_id AND m.provider_id = s.provider_id)
+                OR NOT EXISTS (
+                    SELECT 1 FROM {t["CareTeamMembership"]} m
+                    WHERE m.client_id = s.client_id AND m.provider_id = s.created_by_id)
+            """,
+            "homework of a missing session or provider": f"""
+                SELECT count(*) FROM {t["Assignment"]} a
+                LEFT JOIN {t["Session"]} s ON s.id = a.session_id
+                LEFT JOIN {t["CareProvider"]} p ON p.id = a.created_by_id
+                WHERE s.id IS NULL OR p.clinic_id IS DISTINCT FROM s.clinic_id
+            """,
+            "feedback of another clinic than its session or author": f"""
+                SELECT count(*) FROM {t["Feedback"]} f
+                LEFT JOIN {t["Assignment"]} a ON a.id = f.assignment_id
+                LEFT JOIN {t["Session"]} s ON s.id = a.session_id
+                LEFT JOIN {t["CareProvider"]} p ON p.id = f.author_id
+                WHERE s.clinic_id IS DISTINCT FROM f.clinic_id
+                   OR p.clinic_id IS DISTINCT FROM f.clinic_id
+            """,
+            "messages of another clinic than their session, or by a missing author": f"""
+                SELECT count(*) FROM {t["Message"]} m
+                LEFT JOIN {t["Session"]} s ON s.id = m.session_id
+                LEFT JOIN {t["User"]} u ON u.id = m.author_id
+                WHERE s.clinic_id IS DISTINCT FROM m.clinic_id OR u.id IS NULL
+            """,
+            "sessions whose latest message the trigger would have set otherwise": f"""
+                SELECT count(*) FROM {t["Session"]} s
+                LEFT JOIN (SELECT session_id, max(id) AS m FROM {t["Message"]} GROUP BY 1) x
+                  ON x.session_id = s.id
+                WHERE s.last_message_id IS DISTINCT FROM x.m
+            """,
+            "read positions of a missing session or person": f"""
+                SELECT count(*) FROM {t["ReadPosition"]} r
+                LEFT JOIN {t["Session"]} s ON s.id = r.session_id
+                LEFT JOIN {t["User"]} u ON u.id = r.user_id
+                WHERE s.id IS NULL OR u.id IS NULL
+            """,
+            "care-team members of two clinics": f"""
+                SELECT count(*) FROM {t["CareTeamMembership"]} m
+                LEFT JOIN {t["Client"]} c ON c.id = m.client_id
+                LEFT JOIN {t["CareProvider"]} p ON p.id = m.provider_id
+                WHERE c.clinic_id IS DISTINCT FROM p.clinic_id OR c.id IS NULL
+            """,
+            "people with two roles, or a role without a person or clinic": f"""
+                SELECT (SELECT count(*) FROM {t["CareProvider"]} p
+                        JOIN {t["Client"]} c ON c.user_id = p.user_id)
+                     + (SELECT count(*) FROM {t["CareProvider"]} p
+                        LEFT JOIN {t["User"]} u ON u.id = p.user_id
+                        LEFT JOIN {t["Clinic"]} k ON k.id = p.clinic_id
+                        WHERE u.id IS NULL OR k.id IS NULL)
+                     + (SELECT count(*) FROM {t["Client"]} c
+                        LEFT JOIN {t["User"]} u ON u.id = c.user_id
+                        LEFT JOIN {t["Clinic"]} k ON k.id = c.clinic_id
+                        WHERE u.id IS NULL OR k.id IS NULL)
+                     + (SELECT count(*) FROM {t["EmailAddress"]} e
+                        LEFT JOIN {t["User"]} u ON u.id = e.user_id WHERE u.id IS NULL)
+            """,
+        }
+        broken = {}
+        for label, sql in checks.items():
+            cursor.execute(sql)
+            n = cursor.fetchone()[0]
+            if n:
+                broken[label] = n
+        if broken:
+            raise CommandError(f"Inconsistent load data, nothing was saved: {broken}")

@@ -1,0 +1,273 @@
+"""The audit trail (HIPAA audit controls): who did or saw what, when, from where."""
+
+import json
+import logging
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+from rest_framework.authtoken.models import Token
+
+from audit.models import AppendOnlyError, AuditEvent
+from sessions_app import services
+
+from .sessions_helpers import schedule
+
+MARKER = "ZEBRA-7f3a-PRIVATE"
+
+
+def events(**filters):
+    return list(AuditEvent.objects.filter(**filters).order_by("pk"))
+
+
+def test_viewing_a_session_page_is_recorded(login, session, provider):
+    login(provider.user).get(f"/provider/sessions/{session.uuid}/", REMOTE_ADDR="10.1.2.3")
+    [event] = events(action="view:sessions_app:provider-session-detail")
+    assert event.user == provider.user and event.user_email == provider.user.email
+    assert event.role == "provider" and event.clinic_id == provider.clinic_id
+    assert (event.object_type, event.object_id) == ("session", str(session.uuid))
+    assert event.outcome == AuditEvent.Outcome.OK and event.status_code == 200
+    assert event.ip == "10.1.2.3" and len(event.request_id) >= 16
+
+
+def test_request_id_comes_back_in_a_header_and_matches_the_event(login, session, provider):
+    response = login(provider.user).get(
+        f"/provider/sessions/{session.uuid}/", HTTP_X_REQUEST_ID="req-42"
+    )
+    assert response["X-Request-ID"] == "req-42"
+    assert events(request_id="req-42")
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "action"),
+    [
+        ("provider", "/provider/sessions/", "view:sessions_app:provider-session-list"),
+        ("provider", "/provider/clients/", "view:sessions_app:provider-client-list"),
+        ("provider", "/provider/", "view:sessions_app:provider-dashboard"),
+        ("client_profile", "/portal/sessions/", "view:sessions_app:portal-session-list"),
+    ],
+)
+def test_viewing_lists_is_recorded(login, session, request, who, path, action):
+    person = request.getfixturevalue(who)
+    login(person.user).get(path)
+    assert events(action=action, user=person.user)
+
+
+def test_viewing_a_client_record_is_recorded(login, provider, client_profile):
+    login(provider.user).get(f"/provider/clients/{client_profile.uuid}/")
+    [event] = events(action="view:sessions_app:provider-client-detail")
+    assert (event.object_type, event.object_id) == ("client", str(client_profile.uuid))
+
+
+def test_api_reads_are_recorded(session, client_profile):
+    from rest_framework.test import APIClient
+
+    token = Token.objects.create(user=client_profile.user)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.get(f"/api/v1/sessions/{session.uuid}/").status_code == 200
+    [event] = events(action="view:api:session-detail")
+    assert event.user == client_profile.user and event.role == "client"
+    assert event.object_id == str(session.uuid)
+
+
+def test_admin_views_are_recorded_with_the_objects_uuid(login, session, superuser):
+    login(superuser).get(f"/admin/sessions_app/session/{session.pk}/change/")
+    [event] = events(action="view:admin:sessions_app_session_change")
+    assert (event.object_type, event.object_id) == ("session", str(session.uuid))
+    assert event.role == "staff"
+
+
+@pytest.mark.parametrize("who", ["off_team_provider", "other_clinic_provider", "other_client"])
+def test_refused_access_is_recorded_as_denied(login, session, request, who):
+    person = request.getfixturevalue(who)
+    prefix = "/portal" if who == "other_client" else "/provider"
+    assert login(person.user).get(f"{prefix}/sessions/{session.uuid}/").status_code == 404
+    [event] = events(outcome=AuditEvent.Outcome.DENIED)
+    assert event.user == person.user and event.object_id == str(session.uuid)
+    assert event.status_code == 404
+
+
+def test_a_role_refusal_is_recorded_as_denied(login, session, client_profile):
+    login(client_profile.user).get(f"/provider/sessions/{session.uuid}/")
+    [event] = events(outcome=AuditEvent.Outcome.DENIED)
+    assert event.status_code == 403 and event.role == "client"
+
+
+def test_every_write_is_recorded_with_its_object(session, client_profile, provider):
+    assignment = session.assignments.first()
+    services.assignment_submit(actor=client_profile.user, assignment=assignment, response="x")
+    feedback = services.feedback_give(actor=provider.user, assignment=assignment, body="y")
+    message = services.message_post(actor=provider.user, session=session, body="z")
+    added = services.assignment_add(actor=provider.user, session=session, title="More")
+    services.session_close(actor=provider.user, session=session, force=True, note="n")
+    recorded = {(e.action, e.object_id) for e in events()}
+    assert ("session.schedule", str(session.uuid)) in recorded
+    assert ("assignment.submit", str(assignment.uuid)) in recorded
+    assert ("feedback.give", str(feedback.uuid)) in recorded
+    assert ("message.post", str(message.uuid)) in recorded
+    assert ("assignment.add", str(added.uuid)) in recorded
+    assert ("session.close", str(session.uuid)) in recorded
+
+
+def test_a_series_records_each_session(provider, client_profile):
+    sessions = schedule(by=provider, client=client_profile, repeat=3)
+    assert [e.object_id for e in events(action="session.schedule")] == [
+        str(s.uuid) for s in sessions
+    ]
+
+
+def test_a_refused_write_leaves_no_write_event(session, off_team_provider):
+    with pytest.raises(services.PermissionDenied):
+        services.message_post(actor=off_team_provider.user, session=session, body="x")
+    assert not events(action="message.post")
+
+
+def test_login_failed_login_and_logout_are_recorded(client, provider):
+    client.post("/accounts/login/", {"login": provider.user.email, "password": "wrong"})
+    [failed] = events(action="login", outcome=AuditEvent.Outcome.FAILED)
+    assert failed.user is None and failed.user_email == provider.user.email
+    client.force_login(provider.user)
+    client.post("/accounts/logout/")
+    actions = [e.action for e in events(user=provider.user)]
+    assert "login" in actions and "logout" in actions
+
+
+# --- append-only ---------------------------------------------------------------------------
+
+
+def test_the_orm_refuses_to_change_or_delete_events(session):
+    event = AuditEvent.objects.first()
+    event.action = "forged"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="forged")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == "session.schedule"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditevent SET action = 'forged'",
+        "DELETE FROM audit_auditevent",
+    ],
+)
+def test_the_database_refuses_to_change_or_delete_events(session, sql):
+    if connection.vendor != "postgresql":
+        pytest.skip("The database-level guard is PostgreSQL's (production and CI).")
+    count = AuditEvent.objects.count()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert AuditEvent.objects.count() == count
+    assert not AuditEvent.objects.filter(action="forged").exists()
+
+
+# --- reading the trail ----------------------------------------------------------------------
+
+
+def test_staff_read_the_trail_in_the_admin_read_only(login, session, superuser):
+    c = login(superuser)
+    assert c.get("/admin/audit/auditevent/").status_code == 200
+    event = AuditEvent.objects.first()
+    assert c.get(f"/admin/audit/auditevent/{event.pk}/change/").status_code == 200
+    assert c.get("/admin/audit/auditevent/add/").status_code == 403
+    assert c.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_clinic_admin_sees_only_their_clinics_events(
+    login, session, clinic_admin, other_clinic_provider, other_clinic_client
+):
+    schedule(by=other_clinic_provider, client=other_clinic_client)
+    response = login(clinic_admin.user).get("/provider/clinic/audit/")
+    assert response.status_code == 200
+    shown = list(response.context["events"])
+    assert shown and all(e.clinic_id == clinic_admin.clinic_id for e in shown)
+    assert other_clinic_provider.user.email not in response.content.decode()
+
+
+def test_audit_page_is_for_clinic_admins_only(login, provider, client_profile):
+    assert login(provider.user).get("/provider/clinic/audit/").status_code == 403
+    assert login(client_profile.user).get("/provider/clinic/audit/").status_code == 403
+
+
+def test_export_audit_writes_json_lines_in_the_range(session):
+    first = AuditEvent.objects.order_by("at").first()
+    out = StringIO()
+    call_command(
+        "export_audit",
+        since=first.at.isoformat(),
+        until="2999-01-01T00:00:00Z",
+        stdout=out,
+        stderr=StringIO(),
+    )
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(lines) == AuditEvent.objects.count()
+    assert {"at", "user_email", "role", "action", "object_type", "object_id", "ip"} <= set(lines[0])
+    empty = StringIO()
+    call_command(
+        "export_audit",
+        since="2000-01-01T00:00:00Z",
+        until="2000-01-02T00:00:00Z",
+        stdout=empty,
+        stderr=StringIO(),
+    )
+    assert empty.getvalue() == ""
+
+
+def test_export_audit_refuses_bad_dates():
+    with pytest.raises(CommandError, match="ISO 8601"):
+        call_command("export_audit", since="yesterday", until="2999-01-01T00:00Z")
+    with pytest.raises(CommandError, match="after"):
+        call_command("export_audit", since="2020-01-02T00:00Z", until="2020-01-01T00:00Z")
+
+
+# --- no health data in the trail or the logs ------------------------------------------------
+
+
+def test_free_text_never_reaches_the_audit_trail_or_the_logs(
+    login, client_profile, provider, clinic_admin, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    c = login(provider.user)
+    c.post(
+        "/provider/sessions/new/",
+        {
+            "client": str(client_profile.uuid),
+            "provider": str(provider.uuid),
+            "starts_at": "2027-03-01T09:00",
+            "ends_at": "2027-03-08T09:00",
+            "repeat": "1",
+            "homework_applies_to": "all",
+            "homework-TOTAL_FORMS": "1",
+            "homework-INITIAL_FORMS": "0",
+            "homework-0-title": f"title {MARKER}",
+            "homework-0-instructions": f"instructions {MARKER}",
+        },
+    )
+    from sessions_app.models import Session
+
+    session = Session.objects.get()
+    assignment = session.assignments.get()
+    c.post(f"/provider/sessions/{session.uuid}/messages/", {"body": f"provider {MARKER}"})
+    portal = login(client_profile.user)
+    portal.post(f"/portal/homework/{assignment.uuid}/answer/", {"response": f"answer {MARKER}"})
+    portal.post(f"/portal/sessions/{session.uuid}/messages/", {"body": f"client {MARKER}"})
+    c = login(provider.user)
+    c.post(f"/provider/homework/{assignment.uuid}/feedback/", {"body": f"feedback {MARKER}"})
+    c.post(f"/provider/sessions/{session.uuid}/close/", {"force": "on", "note": f"note {MARKER}"})
+    # Refused writes carry text too: the oversized and the closed-session ones.
+    c.post(f"/provider/sessions/{session.uuid}/messages/", {"body": f"late {MARKER}"})
+    session.refresh_from_db()
+    assert session.is_closed and MARKER in session.close_note  # the writes happened
+
+    for event in AuditEvent.objects.all():
+        for field in AuditEvent._meta.fields:
+            assert MARKER not in str(getattr(event, field.attname)), (event, field.name)
+    assert MARKER not in caplog.text

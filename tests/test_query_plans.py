@@ -1,0 +1,105 @@
+"""Every query behind the benchmarked pages uses an index (issue 7).
+
+The pages are requested for real, on a load made by `seed_load` (the featured provider's
+caseload of 4,160 sessions among 60,000) and analysed; each SELECT they ran is EXPLAINed, and
+a sequential scan of a large table fails the test. PostgreSQL only: the plans are its own."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from clinic.models import User
+from sessions_app import loadprofile as profile
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="query plans are PostgreSQL's (CI runs these tests on PostgreSQL)",
+    ),
+    pytest.mark.django_db,
+]
+
+LARGE_TABLES = {
+    "sessions_app_session",
+    "sessions_app_assignment",
+    "sessions_app_feedback",
+    "sessions_app_message",
+    "sessions_app_readposition",
+    "clinic_client",
+    "clinic_careteammembership",
+    "clinic_user",
+}
+SESSION = profile.SESSION_UUID
+PAGES = {
+    "provider": [
+        "/provider/",
+        "/provider/sessions/",
+        "/provider/sessions/?page=40",
+        "/provider/sessions/?unread=on",
+        f"/provider/sessions/{SESSION}/",
+        "/api/v1/sessions/",
+        f"/api/v1/sessions/{SESSION}/",
+    ],
+    "client": ["/portal/", f"/portal/sessions/{SESSION}/"],
+}
+
+
+@pytest.fixture(scope="module")
+def load(django_db_setup, django_db_blocker):
+    """60,000 sessions of 20,000 clients, committed and analysed: enough that reading a
+    large table whole costs more than its index. The tests' transactions roll back over it."""
+    with django_db_blocker.unblock():
+        call_command("seed_load", sessions=60_000, clients=20_000, flush=True, stdout=io.StringIO())
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def sequential_scans(sql):
+    """The large tables `sql`'s plan reads whole."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    found, nodes = set(), [plan[0]["Plan"]]
+    while nodes:
+        node = nodes.pop()
+        if node["Node Type"] == "Seq Scan" and node["Relation Name"] in LARGE_TABLES:
+            found.add(node["Relation Name"])
+        nodes.extend(node.get("Plans", []))
+    return found
+
+
+def page_queries(client, who, path):
+    email = profile.PROVIDER_EMAIL if who == "provider" else profile.CLIENT_EMAIL
+    user = User.objects.get(email=email)
+    client.force_login(user)
+    client.get(path)  # the first visit writes read positions
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+
+
+@pytest.mark.parametrize(
+    ("who", "path"), [(who, path) for who, paths in PAGES.items() for path in paths]
+)
+def test_page_queries_use_indexes_on_large_tables(load, mfa_not_required, client, who, path):
+    scans = [(sequential_scans(sql), sql) for sql in page_queries(client, who, path)]
+    assert [f"{sorted(tables)} read whole by: {sql}" for tables, sql in scans if tables] == []
+
+
+def test_a_missing_index_is_caught(load, mfa_not_required, client):
+    """The check is honest: without the caseload's indexes on sessions, it fails."""
+    queries = page_queries(client, "provider", "/provider/sessions/")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'sessions_app_session' "
+                "AND indexdef LIKE '%(client_id%'"
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP INDEX "{name}"')
+        assert any("sessions_app_session" in sequential_scans(sql) for sql in queries)
+        transaction.set_rollback(True)
