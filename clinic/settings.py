@@ -205,7 +205,9 @@ SPECTACULAR_SETTINGS = {
         "clinic.permissions.MFAEnrolled",
     ],
     # No validator badge: it would send the schema's address to swagger.io.
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # No deep links: they put a link inside each operation's toggle button, which screen
+    # readers cannot use (nested interactive controls).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -356,3 +356,24 @@ def test_client_journey_with_the_keyboard_alone(open_tab, session, client_profil
     expect(page.locator("#messages li")).to_contain_text("Sent without a mouse.")
     for title in ["Journal", "Walk"]:
         expect(session_card(page, title).locator(".badge")).to_have_text("Completed")
+
+
+# --- The API, from a provider's account menu --------------------------------------------
+
+
+def test_provider_creates_an_api_token_and_reads_the_api_docs(open_tab, provider):
+    tab = open_tab("Ben")
+    page = tab.page
+    tab.log_in(provider.user, lands="provider dashboard")
+    page.get_by_test_id("who").click()
+    with tab.to("API token page"):
+        page.get_by_role("link", name="API token").click()
+    with tab.to("API token created"):
+        page.get_by_role("button", name="Create a token").click()
+    key = page.get_by_label("Token").input_value()
+    assert re.fullmatch(r"[0-9a-f]{40}", key)
+    with tab.to("API docs"):
+        page.get_by_role("link", name="the API docs").click()
+    # Swagger UI builds the page from the schema after loading: check it once it has.
+    expect(page.get_by_text("/api/v1/sessions/").first).to_be_visible()
+    tab.check("API docs with the operations")
