@@ -35,6 +35,15 @@ class UUIDChoiceField(forms.ModelChoiceField):
             ) from error
 
 
+def offer_people(form, provider):
+    """Offer only my care-team clients, and the providers of my clinic (the service checks
+    that the chosen provider is on the client's team)."""
+    form.fields["client"].queryset = Client.objects.visible_to(provider.user).select_related("user")
+    form.fields["provider"].queryset = CareProvider.objects.filter(
+        clinic_id=provider.clinic_id
+    ).select_related("user")
+
+
 class ScheduleForm(forms.Form):
     client = UUIDChoiceField(Client.objects.none())
     provider = UUIDChoiceField(
@@ -61,14 +70,7 @@ class ScheduleForm(forms.Form):
 
     def __init__(self, *args, provider, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only my care-team clients are offered; the providers offered are those of the
-        # same clinic, and the service checks the chosen one is on the client's team.
-        self.fields["client"].queryset = Client.objects.visible_to(provider.user).select_related(
-            "user"
-        )
-        self.fields["provider"].queryset = CareProvider.objects.filter(
-            clinic_id=provider.clinic_id
-        ).select_related("user")
+        offer_people(self, provider)
         self.fields["provider"].initial = provider.uuid
 
     def clean(self):
@@ -149,9 +151,4 @@ class SessionFilterForm(forms.Form):
 
     def __init__(self, *args, provider, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = Client.objects.visible_to(provider.user).select_related(
-            "user"
-        )
-        self.fields["provider"].queryset = CareProvider.objects.filter(
-            clinic_id=provider.clinic_id
-        ).select_related("user")
+        offer_people(self, provider)
