@@ -81,12 +81,28 @@ def sample_value(key, name, world):
     if key == "id":
         return str(assignment.uuid if name in ASSIGNMENT_API else session.uuid)
     if key == "object_id":
-        return str(session.pk if "sessions_app_session" in name else 1)
+        return admin_object_id(name)
     if key == "url":
         return "nothing/here/"
     if key == "uidb36":
         return "1"
     return "not-a-real-key"  # invitation tokens, reset and confirmation keys
+
+
+def admin_object_id(name):
+    """The pk of an existing row of the admin page's model (ids differ between database
+    engines), or one that cannot exist when the model has no rows."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        label = f"{model._meta.app_label}_{model._meta.model_name}"
+        if (
+            f"admin:{label}_" in name
+            or f"admin/{model._meta.app_label}/{model._meta.model_name}/" in name
+        ):
+            pk = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+            return str(pk if pk is not None else 0)
+    return "0"
 
 
 def sample_path(name, route, pattern, world):
