@@ -5,6 +5,20 @@ from .models import CareProvider, User
 from .services import FOREIGN_CARE_TEAM_MEMBER, ROLE_CLIENT, ROLE_PROVIDER
 
 
+class CareTeamField(forms.ModelMultipleChoiceField):
+    """Providers of the clinic, by id. An id that is not a whole number a database column
+    can hold is just another choice not on offer: SQLite cannot even be asked about it."""
+
+    def clean(self, value):
+        for pk in value or ():
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super().clean(value)
+
+
 class InviteForm(forms.Form):
     role = forms.ChoiceField(
         choices=[(ROLE_CLIENT, "Client"), (ROLE_PROVIDER, "Care provider")],
@@ -28,7 +42,7 @@ class InviteForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Clients only; optional.",
     )
-    care_team = forms.ModelMultipleChoiceField(
+    care_team = CareTeamField(
         queryset=CareProvider.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -51,7 +65,7 @@ class InviteForm(forms.Form):
 
 
 class CareTeamForm(forms.Form):
-    care_team = forms.ModelMultipleChoiceField(
+    care_team = CareTeamField(
         queryset=CareProvider.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

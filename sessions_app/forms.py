@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 
 from clinic.models import CareProvider, Client
@@ -14,6 +16,27 @@ from .models import (
 )
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+# The years the API takes too (api/serializers.py, YEARS): room for any care plan, and clear
+# of the calendar's ends, where a time moved to UTC or a day on overflows: a server error,
+# or on PostgreSQL a time saved that can no longer be read back.
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+
+
+def in_the_years(value):
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        what = "time" if isinstance(value, dt.datetime) else "date"
+        raise forms.ValidationError(
+            f"Give a {what} in the years {FIRST_YEAR} to {LAST_YEAR}.", code="year"
+        )
+
+
+class DateTimeField(forms.DateTimeField):
+    default_validators = [in_the_years]
+
+
+class DateField(forms.DateField):
+    default_validators = [in_the_years]
 
 
 class UUIDChoiceField(forms.ModelChoiceField):
@@ -50,8 +73,8 @@ class ScheduleForm(forms.Form):
         CareProvider.objects.none(),
         help_text="Who holds the session: you or another provider on the client's care team.",
     )
-    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME_INPUT)
-    ends_at = forms.DateTimeField(label="Ends", widget=DATETIME_INPUT)
+    starts_at = DateTimeField(label="Starts", widget=DATETIME_INPUT)
+    ends_at = DateTimeField(label="Ends", widget=DATETIME_INPUT)
     repeat = forms.IntegerField(
         min_value=1,
         max_value=REPEAT_MAX,
@@ -86,7 +109,7 @@ class HomeworkForm(forms.Form):
     instructions = forms.CharField(
         max_length=INSTRUCTIONS_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    due_at = forms.DateTimeField(
+    due_at = DateTimeField(
         label="Due", required=False, widget=DATETIME_INPUT, help_text="Default: the session's end."
     )
 
@@ -142,10 +165,10 @@ class SessionFilterForm(forms.Form):
         required=False,
         choices=[("", "Any status"), ("open", "Open"), ("closed", "Closed")],
     )
-    starts_after = forms.DateField(
+    starts_after = DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    starts_before = forms.DateField(
+    starts_before = DateField(
         label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

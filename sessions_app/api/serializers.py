@@ -277,6 +277,9 @@ class ScheduleInSerializer(serializers.Serializer):
         choices=[services.HOMEWORK_FOR_ALL, services.HOMEWORK_FOR_FIRST],
         default=services.HOMEWORK_FOR_ALL,
         help_text="`all`: each session gets its own copy; `first`: only the first session.",
+        # DRF's message repeats the value sent, which may hold an escaped lone surrogate
+        # ("\ud800") that no UTF-8 answer can carry: a server error instead of a 400.
+        error_messages={"invalid_choice": "Choose 'all' or 'first'."},
     )
 
     def validate_client(self, value):
