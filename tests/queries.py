@@ -1,3 +1,7 @@
-# What every logged-in page costs before its own work: the log-in session, the user with
+from django.conf import settings
+
+# What every logged-in page costs before its own work: the log-in session (read from Redis
+# when there is one: clinic/settings.py uses the cached_db engine then), the user with
 # their role and clinic (one query, clinic/backends.py), and the audit event it leaves.
-REQUEST_QUERIES = 3
+SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+REQUEST_QUERIES = SESSION_QUERIES + 2
