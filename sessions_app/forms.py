@@ -61,10 +61,17 @@ class UUIDChoiceField(forms.ModelChoiceField):
 def offer_people(form, provider):
     """Offer only my care-team clients, and the providers of my clinic (the service checks
     that the chosen provider is on the client's team)."""
-    form.fields["client"].queryset = Client.objects.visible_to(provider.user).select_related("user")
-    form.fields["provider"].queryset = CareProvider.objects.filter(
-        clinic_id=provider.clinic_id
-    ).select_related("user")
+    # A choice shows a name and submits a UUID: nothing else is loaded.
+    form.fields["client"].queryset = (
+        Client.objects.visible_to(provider.user)
+        .select_related("user")
+        .only("uuid", "user__full_name")
+    )
+    form.fields["provider"].queryset = (
+        CareProvider.objects.filter(clinic_id=provider.clinic_id)
+        .select_related("user")
+        .only("uuid", "user__full_name")
+    )
 
 
 class ScheduleForm(forms.Form):
