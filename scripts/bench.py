@@ -146,7 +146,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_gunicorn(env, port, workers):
+def start_gunicorn(env, port, workers, threads):
     proc = subprocess.Popen(
         [
             str(GUNICORN),
@@ -155,8 +155,8 @@ def start_gunicorn(env, port, workers):
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
-            "--worker-class",
-            "sync",
+            "--threads",
+            str(threads),
             "--backlog",
             "256",
             "--log-level",
@@ -303,8 +303,9 @@ def run(args):
     sessions = count_sessions(args.database_url)
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
-    print(f"{sessions:,} sessions; gunicorn, {args.workers} sync workers on {base}")
-    server = start_gunicorn(env, port, args.workers)
+    kind = "sync workers" if args.threads == 1 else f"workers x {args.threads} threads"
+    print(f"{sessions:,} sessions; gunicorn, {args.workers} {kind} on {base}")
+    server = start_gunicorn(env, port, args.workers, args.threads)
     try:
         cookies = {
             None: "",
@@ -514,6 +515,9 @@ def main():
     runner.add_argument("--rounds", type=int, default=3)
     runner.add_argument("--connections", type=int, default=16)
     runner.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    runner.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (default 1: sync workers)"
+    )
     runner.add_argument("--port", type=int)
     runner.add_argument("--only", help="only the URLs whose name contains this (and /healthz)")
     args = parser.parse_args()
