@@ -150,6 +150,14 @@ class DashboardView(ProviderRequiredMixin, TemplateView):
         waiting = list(
             waiting_for_feedback(user)
             .select_related("session__client__user")
+            .only(
+                "uuid",
+                "title",
+                "submitted_at",
+                "session__uuid",
+                "session__sequence",
+                "session__client__user__full_name",
+            )
             .annotate(_total=Window(Count("pk")))
             .order_by("submitted_at", "pk")[:DASHBOARD_LIMIT]
         )
