@@ -7,5 +7,5 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinics and people"
 
     def ready(self):
-        # Registers the deploy checks and the log-in signal receiver.
-        from . import checks, security  # noqa: F401
+        # Registers the deploy checks, the log-in signal receiver and the connection set-up.
+        from . import checks, db, security  # noqa: F401
