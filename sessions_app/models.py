@@ -278,11 +278,9 @@ class Session(models.Model):
             models.Index(fields=["series_id"], name="session_series"),
             models.Index(fields=["status", "ends_at"], name="session_status_end"),
             # Dashboards: a caseload's open sessions, in progress or overdue, by their end.
-            models.Index(
-                fields=["client", "ends_at"],
-                condition=Q(status="open"),
-                name="session_open_client_end",
-            ),
+            # Not a partial index on status = 'open': the status is a parameter of the
+            # prepared statement, and a generic plan cannot use a partial index.
+            models.Index(fields=["client", "status", "ends_at"], name="session_client_status_end"),
         ]
 
     def __str__(self):
