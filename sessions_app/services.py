@@ -375,23 +375,34 @@ def message_post(*, actor, session, body):
     return message
 
 
-def _mark_read(*, user, session, upto):
-    position, created = ReadPosition.objects.get_or_create(
-        session=session, user=user, defaults={"last_read_message_id": upto}
-    )
-    if not created and position.last_read_message_id < upto:
-        # Never move backwards, whatever order two tabs report in.
-        ReadPosition.objects.filter(pk=position.pk, last_read_message_id__lt=upto).update(
-            last_read_message_id=upto, updated_at=timezone.now()
+def _mark_read(*, user, session, upto, read_upto=None):
+    """Move the person's read position to `upto`; `read_upto` is where it is, when the
+    caller has read it (None: look it up, or make it)."""
+    if read_upto is None:
+        position, created = ReadPosition.objects.get_or_create(
+            session=session, user=user, defaults={"last_read_message_id": upto}
         )
+        if created:
+            return
+        read_upto = position.last_read_message_id
+    if read_upto < upto:
+        # Never move backwards, whatever order two tabs report in.
+        ReadPosition.objects.filter(
+            session=session, user=user, last_read_message_id__lt=upto
+        ).update(last_read_message_id=upto, updated_at=timezone.now())
 
 
-def session_mark_read(*, user, session):
+def session_mark_read(*, user, session, upto=None, read_upto=None):
     """Everything in the thread so far counts as read by `user` (a reader, not a write to
-    the session: allowed on closed sessions too)."""
-    upto = session.messages.aggregate(m=Max("pk"))["m"]
+    the session: allowed on closed sessions too).
+
+    A page that has just shown the thread gives its latest message as `upto` (what it
+    showed is what was read) and, when it read it with the thread, the person's position
+    as `read_upto`: nothing is looked up then, and nothing written when it is current."""
+    if upto is None:
+        upto = session.messages.aggregate(m=Max("pk"))["m"]
     if upto:
-        _mark_read(user=user, session=session, upto=upto)
+        _mark_read(user=user, session=session, upto=upto, read_upto=read_upto)
 
 
 def unfinished_assignments(session):

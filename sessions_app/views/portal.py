@@ -9,7 +9,13 @@ from sessions_app import services
 from sessions_app.forms import ResponseForm
 from sessions_app.models import Assignment, Feedback, Session
 
-from .common import AssignmentActionBase, MessagePostBase, SessionPageMixin, message_form
+from .common import (
+    AssignmentActionBase,
+    MessagePostBase,
+    SessionPageMixin,
+    message_form,
+    url_for_each,
+)
 
 LATEST_FEEDBACK = 5
 
@@ -23,10 +29,10 @@ def response_form(assignment, data=None):
     )
 
 
-def can_answer(assignment):
+def can_answer(session, feedback):
     """The client may (re)write an answer while the session is open and nobody has given
     feedback yet (DESIGN.md rule 4). The service decides; this only chooses what to show."""
-    return assignment.session.is_open and not assignment.feedback.all()
+    return session.is_open and not feedback
 
 
 def my_sessions(user):
@@ -51,6 +57,7 @@ class DashboardView(ClientRequiredMixin, TemplateView):
         to_do = (
             open_homework.filter(session__starts_at__lte=now)
             .select_related("session")
+            .only("uuid", "title", "due_at", "session__uuid", "session__starts_at")
             .order_by("due_at", "pk")
         )
         return super().get_context_data(
@@ -61,6 +68,14 @@ class DashboardView(ClientRequiredMixin, TemplateView):
             unread_sessions=sessions.with_unread(user).order_by("-starts_at", "-pk"),
             latest_feedback=Feedback.objects.visible_to(user)
             .select_related("author__user", "assignment__session")
+            .only(
+                "body",
+                "created_at",
+                "author__user__full_name",
+                "assignment__uuid",
+                "assignment__title",
+                "assignment__session__uuid",
+            )
             .order_by("-created_at", "-pk")[:LATEST_FEEDBACK],
             **kwargs,
         )
@@ -98,14 +113,16 @@ class PortalSessionPage(ClientRequiredMixin, SessionPageMixin):
     def get_forms(self, session):
         return {"message": message_form()}
 
-    def extra_context(self, session, forms):
+    def extra_context(self, session, page, forms):
+        submit_url = url_for_each("sessions_app:portal-assignment-submit")
         rows = []
-        for assignment in session.assignments.all():
-            editable = can_answer(assignment)
+        for assignment in page.assignments:
+            feedback = page.feedback[assignment.pk]
+            editable = can_answer(session, feedback)
             form = forms.get(f"response:{assignment.uuid}")
             if form is None and editable:
                 form = response_form(assignment)
-            rows.append({"assignment": assignment, "form": form, "editable": editable})
+            rows.append((assignment, feedback, form, editable, submit_url(assignment.uuid)))
         return {"assignment_rows": rows}
 
 

@@ -10,6 +10,7 @@ from django.views import View
 from clinic.mixins import ProviderRequiredMixin
 from clinic.models import CareTeamMembership
 from sessions_app import services
+from sessions_app.api.output import ReadByIds
 from sessions_app.forms import (
     CloseForm,
     FeedbackForm,
@@ -27,6 +28,7 @@ from .common import (
     message_form,
     session_detail_queryset,
     session_url,
+    url_for_each,
 )
 
 
@@ -39,6 +41,14 @@ def homework_form(data=None):
     return HomeworkForm(data, auto_id="id_homework_%s")
 
 
+# The names of a client's care team, A to Z.
+_team_of = ReadByIds(
+    CareTeamMembership.objects.order_by("provider__user__full_name"),
+    "client_id",
+    ("provider__user__full_name",),
+)
+
+
 class ProviderSessionPage(ProviderRequiredMixin, SessionPageMixin):
     template_name = "sessions_app/provider/session_detail.html"
     detail_url_name = "provider-session-detail"
@@ -46,17 +56,20 @@ class ProviderSessionPage(ProviderRequiredMixin, SessionPageMixin):
     def get_forms(self, session):
         return {"message": message_form(), "homework": homework_form()}
 
-    def extra_context(self, session, forms):
-        assignments = list(session.assignments.all())
-        unfinished = [a for a in assignments if not a.is_completed or not a.feedback.all()]
+    def extra_context(self, session, page, forms):
+        feedback_url = url_for_each("sessions_app:provider-feedback-give")
+        rows = []
+        for assignment in page.assignments:
+            feedback = page.feedback[assignment.pk]
+            # The form shows where feedback can be given, and where it was just refused.
+            form = forms.get(f"feedback:{assignment.uuid}")
+            if form is None and session.is_open and assignment.is_completed:
+                form = feedback_form(assignment)
+            rows.append((assignment, feedback, form, feedback_url(assignment.uuid)))
         return {
-            "assignment_rows": [
-                (a, forms.get(f"feedback:{a.uuid}") or feedback_form(a)) for a in assignments
-            ],
-            "unfinished": unfinished,
-            "team": CareTeamMembership.objects.filter(client_id=session.client_id)
-            .select_related("provider__user")
-            .order_by("provider__user__full_name"),
+            "assignment_rows": rows,
+            "ready_to_close": all(a.is_completed and page.feedback[a.pk] for a in page.assignments),
+            "team": [name for (name,) in _team_of([session.client_id])],
         }
 
 
