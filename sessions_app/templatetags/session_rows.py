@@ -12,11 +12,10 @@ import uuid
 from django import template
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from sessions_app.templatetags.care import timing_badge, when
+from sessions_app.templatetags.care import moment, timing_badge, when
 
 register = template.Library()
 
@@ -27,14 +26,6 @@ def url_for(name):
     """A function of a UUID giving the URL `name` takes it to, reversed once per use."""
     head, tail = reverse(name, args=[_SAMPLE]).split(str(_SAMPLE))
     return lambda value: f"{head}{value}{tail}"
-
-
-def time_element(value):
-    """`<time>` with the machine-readable moment and the clinic's wall-clock reading, as the
-    templates write `<time datetime="{{ value|date:'c' }}">{{ value|when }}</time>`."""
-    return format_html(
-        '<time datetime="{}">{}</time>', timezone.localtime(value).isoformat(), when(value)
-    )
 
 
 @register.simple_tag
@@ -67,8 +58,8 @@ def session_table_rows(sessions, now, show_client=False):
                 when(session.starts_at),
                 client_cell,
                 session.provider.user.full_name,
-                time_element(session.starts_at),
-                time_element(session.ends_at),
+                moment(session.starts_at),
+                moment(session.ends_at),
                 timing_badge(session, now),
                 session.homework_done,
                 session.homework_total,
@@ -105,7 +96,7 @@ def dashboard_session_items(sessions, now):
                 session.sequence,
                 timing_badge(session, now),
                 "Ended" if session.ends_at <= now else "Ends",
-                time_element(session.ends_at),
+                moment(session.ends_at),
                 session.provider.user.full_name,
                 session.homework_done,
                 session.homework_total,

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.views import View
 
 from sessions_app import services
-from sessions_app.api.output import ReadByIds
 from sessions_app.forms import MessageForm
 from sessions_app.models import Assignment, Feedback, Message, ReadPosition, Session
+from sessions_app.reads import ReadByIds
 
 
 def session_detail_queryset(user):

@@ -10,7 +10,6 @@ from django.views import View
 from clinic.mixins import ProviderRequiredMixin
 from clinic.models import CareTeamMembership
 from sessions_app import services
-from sessions_app.api.output import ReadByIds
 from sessions_app.forms import (
     CloseForm,
     FeedbackForm,
@@ -18,6 +17,7 @@ from sessions_app.forms import (
     HomeworkFormSet,
     ScheduleForm,
 )
+from sessions_app.reads import ReadByIds
 
 from .common import (
     AssignmentActionBase,
