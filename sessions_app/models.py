@@ -300,13 +300,18 @@ class Session(models.Model):
         return self.status == self.Status.CLOSED
 
     def timing_at(self, now):
-        if self.is_closed:
-            return self.Timing.CLOSED
-        if now < self.starts_at:
-            return self.Timing.UPCOMING
-        if now < self.ends_at:
-            return self.Timing.IN_PROGRESS
-        return self.Timing.OVERDUE
+        return self.timing_of(self.status, self.starts_at, self.ends_at, now)
+
+    @classmethod
+    def timing_of(cls, status, starts_at, ends_at, now):
+        """The timing rule on bare values (the API reads rows, not instances)."""
+        if status == cls.Status.CLOSED:
+            return cls.Timing.CLOSED
+        if now < starts_at:
+            return cls.Timing.UPCOMING
+        if now < ends_at:
+            return cls.Timing.IN_PROGRESS
+        return cls.Timing.OVERDUE
 
     @property
     def timing(self):
@@ -365,7 +370,12 @@ class Assignment(models.Model):
 
     @property
     def status(self):
-        return self.Status.COMPLETED if self.submitted_at else self.Status.ASSIGNED
+        return self.status_of(self.submitted_at)
+
+    @classmethod
+    def status_of(cls, submitted_at):
+        """Completed once answered (on a bare value: the API reads rows)."""
+        return cls.Status.COMPLETED if submitted_at else cls.Status.ASSIGNED
 
     @property
     def is_completed(self):

@@ -60,17 +60,6 @@ def author(provider_id, client_id, name):
     return {"id": None, "name": name, "role": ""}
 
 
-def timing(status, starts_at, ends_at, now):
-    """Session.timing_at, on a row's values."""
-    if status == Session.Status.CLOSED:
-        return Session.Timing.CLOSED.value
-    if now < starts_at:
-        return Session.Timing.UPCOMING.value
-    if now < ends_at:
-        return Session.Timing.IN_PROGRESS.value
-    return Session.Timing.OVERDUE.value
-
-
 _SESSION = (
     "pk",
     _text("uuid"),
@@ -177,7 +166,7 @@ def _sessions(rows, now):
                 "starts_at": when(starts_at, tz),
                 "ends_at": when(ends_at, tz),
                 "status": status,
-                "timing": timing(status, starts_at, ends_at, now),
+                "timing": Session.timing_of(status, starts_at, ends_at, now).value,
                 "closed_at": when(moment(closed_at), tz),
                 "closed_by": None
                 if closed_by_uuid is None
@@ -198,7 +187,6 @@ def assignment_data(pk):
 
 def _assignments(rows, tz):
     """(session pk, AssignmentSerializer's dict) for each assignment of the rows."""
-    completed, assigned = Assignment.Status.COMPLETED.value, Assignment.Status.ASSIGNED.value
     answers, last = [], None
     for (
         session_id,
@@ -230,7 +218,7 @@ def _assignments(rows, tz):
                         "due_at": when(moment(due_at), tz),
                         "created_by": person(created_by_uuid, created_by_name),
                         "created_at": when(moment(created_at), tz),
-                        "status": completed if submitted_at else assigned,
+                        "status": Assignment.status_of(submitted_at).value,
                         "response": response,
                         "submitted_at": when(moment(submitted_at), tz),
                         "feedback": feedback,

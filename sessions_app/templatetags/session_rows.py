@@ -7,33 +7,23 @@ template engine was the larger part of those pages' time, so, like the admin's c
 which escapes every value. The markup is what the templates had; the tables and sections
 around the rows stay in the templates."""
 
-import uuid
-
 from django import template
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from sessions_app.templatetags.care import moment, timing_badge, when
+from sessions_app.views.common import url_for_each
 
 register = template.Library()
-
-_SAMPLE = uuid.UUID(int=0)
-
-
-def url_for(name):
-    """A function of a UUID giving the URL `name` takes it to, reversed once per use."""
-    head, tail = reverse(name, args=[_SAMPLE]).split(str(_SAMPLE))
-    return lambda value: f"{head}{value}{tail}"
 
 
 @register.simple_tag
 def session_table_rows(sessions, now, show_client=False):
     """The `<tr>`s of includes/session_table.html: sessions with names and counts
     (`with_names()` and `with_counts()`)."""
-    session_url = url_for("sessions_app:provider-session-detail")
-    client_url = url_for("sessions_app:provider-client-detail")
+    session_url = url_for_each("sessions_app:provider-session-detail")
+    client_url = url_for_each("sessions_app:provider-client-detail")
     rows = []
     for session in sessions:
         client = session.client.user.full_name
@@ -72,7 +62,7 @@ def session_table_rows(sessions, now, show_client=False):
 @register.simple_tag
 def dashboard_session_items(sessions, now):
     """The `<li>`s of a dashboard section (includes/session_rows.html)."""
-    session_url = url_for("sessions_app:provider-session-detail")
+    session_url = url_for_each("sessions_app:provider-session-detail")
     items = []
     for session in sessions:
         unread = (
