@@ -58,20 +58,29 @@ class UUIDChoiceField(forms.ModelChoiceField):
             ) from error
 
 
-def offer_people(form, provider):
-    """Offer only my care-team clients, and the providers of my clinic (the service checks
-    that the chosen provider is on the client's team)."""
-    # A choice shows a name and submits a UUID: nothing else is loaded.
-    form.fields["client"].queryset = (
+def clients_offered(provider):
+    """My care-team clients: a choice shows a name and submits a UUID, nothing else is
+    loaded."""
+    return (
         Client.objects.visible_to(provider.user)
         .select_related("user")
         .only("uuid", "user__full_name")
     )
-    form.fields["provider"].queryset = (
+
+
+def providers_offered(provider):
+    """The providers of my clinic (the service checks that the chosen provider is on the
+    client's team)."""
+    return (
         CareProvider.objects.filter(clinic_id=provider.clinic_id)
         .select_related("user")
         .only("uuid", "user__full_name")
     )
+
+
+def offer_people(form, provider):
+    form.fields["client"].queryset = clients_offered(provider)
+    form.fields["provider"].queryset = providers_offered(provider)
 
 
 class ScheduleForm(forms.Form):

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
-    Count,
     Exists,
     F,
     FilteredRelation,
@@ -13,7 +12,6 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
-    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -122,21 +120,6 @@ class SessionQuerySet(models.QuerySet):
             .filter(last_message_id__gt=F("_upto"), last_message_id__isnull=False)
             .filter(Exists(news))
         )
-
-    def first_ids_and_total(self, limit):
-        """The ids of the first `limit` sessions, in order, and how many there are in all:
-        one query, the count computed over the matching rows only."""
-        rows = list(self.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[:limit])
-        return [pk for pk, _ in rows], rows[0][1] if rows else 0
-
-    def in_order(self, ids):
-        """The sessions of `ids`, in that order.
-
-        `ids` come from a narrower query that applied the person's scope, and the caller
-        does not apply it again: with both the scope and the ids, PostgreSQL's generic plan
-        for the prepared statement walks the whole caseload instead of the primary key."""
-        by_pk = self.in_bulk(ids)
-        return [by_pk[pk] for pk in ids if pk in by_pk]
 
     def with_names(self):
         """What a list row shows: the client and who holds the session. Fewer joins than

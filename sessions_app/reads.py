@@ -5,47 +5,9 @@ PostgreSQL takes to run the small reads of a page; their text never changes, onl
 they read. ReadByIds compiles each once per database and runs it with the ids as its one
 parameter."""
 
-import json
+from django.db import connections
 
-from django.db import NotSupportedError, connections
-from django.db.models import BooleanField, F, Func
-
-
-class AnyOf(Func):
-    """`column IN (values)` with the values as one parameter: `= %s` for one value, else
-    PostgreSQL's `= ANY(%s)` with an array or SQLite's json_each of a JSON list.
-
-    The statement's text then depends only on whether there is one value or more, so that
-    PostgreSQL's prepared plan serves any number (an `IN` list is a new statement for each
-    length), and one value gets the exact-match plan, which PostgreSQL keeps; for a
-    one-element array it plans again at every call."""
-
-    output_field = BooleanField()
-
-    def __init__(self, column, values):
-        super().__init__(F(column))
-        self.values = list(values)
-
-    @staticmethod
-    def parameter(connection, values):
-        if len(values) == 1:
-            return values[0]
-        return json.dumps(values) if connection.vendor == "sqlite" else list(values)
-
-    def _compile(self, compiler, connection, template):
-        column, params = compiler.compile(self.source_expressions[0])
-        if len(self.values) == 1:
-            template = "%s = %%s"
-        return template % column, (*params, self.parameter(connection, self.values))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        raise NotSupportedError("AnyOf is written for PostgreSQL and SQLite.")
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self._compile(compiler, connection, "%s = ANY(%%s)")
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self._compile(compiler, connection, "%s IN (SELECT value FROM json_each(%%s))")
+from clinic.compiled import AnyOf
 
 
 class ReadByIds:

@@ -16,12 +16,17 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView, TemplateView
 
+from clinic.compiled import AnyOf, CompiledQuery, viewer
 from clinic.mixins import ProviderRequiredMixin
 from clinic.models import Client
-from sessions_app.forms import SessionFilterForm
+from sessions_app.forms import SessionFilterForm, clients_offered, providers_offered
 from sessions_app.models import Assignment, Session
 
 DASHBOARD_LIMIT = 10
+
+# Stand-ins for the values of the compiled queries below (clinic/compiled.py).
+_USER, _PROVIDER, _CLINIC, _IDS = -1_000_001, -1_000_002, -1_000_005, [-1_000_003, -1_000_004]
+_NOW = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
 
 
 class QuickSelect(forms.Select):
@@ -40,13 +45,29 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(attrs), mark_safe(options))  # noqa: S308
 
 
-def people_choices(field):
-    """A UUIDChoiceField's choices as (UUID, name) pairs read in one narrow query, without
-    making a model instance per person (the field still validates against its queryset)."""
-    return [
-        ("", field.empty_label),
-        *field.queryset.order_by("user__full_name", "pk").values_list("uuid", "user__full_name"),
-    ]
+def _names(people):
+    """(UUID, name) pairs in one narrow query, without a model instance per person (the
+    fields still validate a choice against their querysets)."""
+    return people.order_by("user__full_name", "pk").values_list("uuid", "user__full_name")
+
+
+# The filters' choices, written once as SQL (see the dashboard's queries below).
+_offered = {
+    "client": CompiledQuery(
+        lambda provider_id: _names(
+            clients_offered(viewer(_USER, provider_id=provider_id).careprovider)
+        ),
+        _PROVIDER,
+    ),
+    "provider": CompiledQuery(
+        lambda clinic_id: _names(
+            providers_offered(
+                viewer(_USER, provider_id=_PROVIDER, clinic_id=clinic_id).careprovider
+            )
+        ),
+        _CLINIC,
+    ),
+}
 
 
 class SessionListFilterForm(SessionFilterForm):
@@ -58,15 +79,19 @@ class SessionListFilterForm(SessionFilterForm):
     unread = forms.BooleanField(required=False, label="With unread messages")
     waiting = forms.BooleanField(required=False, label="With homework waiting for feedback")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+    def __init__(self, *args, provider, **kwargs):
+        super().__init__(*args, provider=provider, **kwargs)
+        offered = {
+            "client": lambda: _offered["client"](provider.pk),
+            "provider": lambda: _offered["provider"](provider.clinic_id),
+        }
+        for name, field in self.fields.items():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
             elif isinstance(field.widget, forms.Select):
                 field.widget = QuickSelect(
                     attrs={**field.widget.attrs, "class": "form-select form-select-sm"},
-                    choices=people_choices(field)
+                    choices=[("", field.empty_label), *offered[name]()]
                     if isinstance(field, forms.ModelChoiceField)
                     else field.choices,
                 )
@@ -105,62 +130,118 @@ def session_list_url(**params):
     return f"{reverse('sessions_app:provider-session-list')}?{urlencode(params)}"
 
 
+def _first(sessions):
+    """The first DASHBOARD_LIMIT of a dashboard section's sessions, as (id, the section's
+    total) pairs: one narrow query that the indexes answer."""
+    return sessions.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[
+        :DASHBOARD_LIMIT
+    ]
+
+
+def _visible(provider_id):
+    return Session.objects.visible_to(viewer(_USER, provider_id=provider_id))
+
+
+# The dashboard's queries: their SQL is written once per process (building and compiling
+# them cost more CPU than PostgreSQL takes to run them), and only the provider and the time
+# change between requests.
+_in_progress = CompiledQuery(
+    lambda provider_id, now: _first(
+        _visible(provider_id).in_progress(now).order_by("ends_at", "pk")
+    ),
+    _PROVIDER,
+    _NOW,
+)
+_overdue = CompiledQuery(
+    lambda provider_id, now: _first(_visible(provider_id).overdue(now).order_by("ends_at", "pk")),
+    _PROVIDER,
+    _NOW,
+)
+_unread = CompiledQuery(
+    lambda user_id, provider_id: _first(
+        _visible(provider_id).with_unread(viewer(user_id)).order_by("-starts_at", "-pk")
+    ),
+    _USER,
+    _PROVIDER,
+)
+_rows = CompiledQuery(
+    lambda user_id, ids: Session.objects.list_rows(viewer(user_id)).filter(AnyOf("pk", ids)),
+    _USER,
+    _IDS,
+)
+
+
+def rows_in_order(user, ids):
+    """The list rows (Session.objects.list_rows) of the sessions of `ids`, in that order.
+
+    The ids come from a query that applied the person's scope: not applying it again keeps
+    PostgreSQL's generic plan on the primary key: with both the scope and the ids, it
+    walked the whole caseload."""
+    if not ids:
+        return []
+    by_pk = {session.pk: session for session in _rows(user.pk, list(ids))}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+_waiting = CompiledQuery(
+    lambda provider_id: (
+        waiting_for_feedback(viewer(_USER, provider_id=provider_id))
+        .select_related("session__client__user")
+        .only(
+            "uuid",
+            "title",
+            "submitted_at",
+            "session__uuid",
+            "session__sequence",
+            "session__client__user__full_name",
+        )
+        .annotate(_total=Window(Count("pk")))
+        .order_by("submitted_at", "pk")[:DASHBOARD_LIMIT]
+    ),
+    _PROVIDER,
+)
+
+
 class DashboardView(ProviderRequiredMixin, TemplateView):
     template_name = "sessions_app/provider/dashboard.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        provider_id = self.provider.pk
         now = timezone.now()
-        # Each section is one narrow query (ids and total) that the indexes answer; the
-        # sessions shown, with their people and counts, are then loaded in one query.
-        visible = Session.objects.visible_to(user)
         sections = {
             "in_progress": (
                 "In progress",
-                visible.in_progress(now).order_by("ends_at", "pk"),
+                _in_progress(provider_id, now),
                 session_list_url(timing=Session.Timing.IN_PROGRESS),
             ),
             "overdue": (
                 "Overdue",
-                visible.overdue(now).order_by("ends_at", "pk"),
+                _overdue(provider_id, now),
                 session_list_url(timing=Session.Timing.OVERDUE),
             ),
             "unread": (
                 "Unread messages",
-                visible.with_unread(user).order_by("-starts_at", "-pk"),
+                _unread(user.pk, provider_id),
                 session_list_url(unread="on"),
             ),
         }
-        firsts = {
-            key: queryset.first_ids_and_total(DASHBOARD_LIMIT)
-            for key, (_, queryset, _) in sections.items()
+        shown = {
+            session.pk: session
+            for session in rows_in_order(
+                user, list({pk for _, first, _ in sections.values() for pk, _ in first})
+            )
         }
-        shown = {pk for ids, _ in firsts.values() for pk in ids}
-        # The ids are of visible sessions (see in_order).
-        rows = Session.objects.list_rows(user).in_bulk(shown) if shown else {}
         context = {
             key: {
                 "title": title,
-                "sessions": [rows[pk] for pk in firsts[key][0] if pk in rows],
-                "total": firsts[key][1],
+                "sessions": [shown[pk] for pk, _ in first if pk in shown],
+                "total": first[0][1] if first else 0,
                 "see_all": see_all,
             }
-            for key, (title, _, see_all) in sections.items()
+            for key, (title, first, see_all) in sections.items()
         }
-        waiting = list(
-            waiting_for_feedback(user)
-            .select_related("session__client__user")
-            .only(
-                "uuid",
-                "title",
-                "submitted_at",
-                "session__uuid",
-                "session__sequence",
-                "session__client__user__full_name",
-            )
-            .annotate(_total=Window(Count("pk")))
-            .order_by("submitted_at", "pk")[:DASHBOARD_LIMIT]
-        )
+        waiting = _waiting(provider_id)
         context["waiting"] = {
             "assignments": waiting,
             "total": waiting[0]._total if waiting else 0,
@@ -175,12 +256,12 @@ class SessionPaginator(Paginator):
     deep page then skips index entries rather than whole rows with their subqueries, and
     costs what the first page costs."""
 
-    def __init__(self, object_list, per_page, *, rows, **kwargs):
+    def __init__(self, object_list, per_page, *, user, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.rows = rows
+        self.user = user
 
     def _get_page(self, ids, number, paginator):
-        return super()._get_page(self.rows.in_order(list(ids)), number, paginator)
+        return super()._get_page(rows_in_order(self.user, list(ids)), number, paginator)
 
 
 class SessionListView(ProviderRequiredMixin, ListView):
@@ -228,8 +309,7 @@ class SessionListView(ProviderRequiredMixin, ListView):
         paginator = SessionPaginator(
             queryset.values_list("pk", flat=True),
             page_size,
-            # The ids are of visible sessions (see in_order).
-            rows=Session.objects.list_rows(user),
+            user=user,
         )
         # An out-of-range or malformed page number shows the nearest page, not an error.
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))

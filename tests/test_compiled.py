@@ -1,0 +1,143 @@
+"""clinic.compiled: a query compiled once gives, for any values, what the ORM would."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from clinic.backends import AuthenticationBackend, _user_with_role
+from clinic.compiled import AnyOf, CompiledQuery, viewer
+from clinic.models import Client, User
+from sessions_app.models import Message, Session
+from sessions_app.services import message_post
+from sessions_app.views import provider_lists
+
+from .factories import ProviderFactory
+from .sessions_helpers import schedule
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(instance):
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_user_with_role_matches_the_orm_for_each_role(provider, client_profile, superuser):
+    for user in (provider.user, client_profile.user, superuser):
+        compiled = AuthenticationBackend().get_user(user.pk)
+        orm = _user_with_role(user.pk).get()
+        assert _fields(compiled) == _fields(orm)
+        assert compiled.has_totp == orm.has_totp
+        for profile in ("provider_profile", "client_profile"):
+            mine, theirs = getattr(compiled, profile), getattr(orm, profile)
+            assert (mine and _fields(mine)) == (theirs and _fields(theirs))
+            if mine is not None:
+                assert _fields(mine.clinic) == _fields(theirs.clinic)
+
+
+def test_unknown_malformed_and_deactivated_users_are_refused(provider):
+    backend = AuthenticationBackend()
+    assert backend.get_user(provider.user.pk + 1000) is None
+    assert backend.get_user("not-a-number") is None
+    User.objects.filter(pk=provider.user.pk).update(is_active=False)
+    assert backend.get_user(provider.user.pk) is None
+
+
+def test_compiled_query_follows_each_call_s_values(provider, client_profile, other_client):
+    by_client = CompiledQuery(
+        lambda client_id: Session.objects.filter(client_id=client_id).values_list("pk"), -7
+    )
+    schedule(by=provider, client=client_profile, provider=provider, repeat=3)
+    schedule(by=provider, client=other_client, provider=provider, repeat=2)
+    for client in (client_profile, other_client):
+        expected = list(Session.objects.filter(client=client).values_list("pk"))
+        assert by_client(client.pk) == expected
+        assert len(expected) in (2, 3)
+
+
+def test_a_list_value_has_a_form_for_one_and_for_several(provider, client_profile):
+    sessions = schedule(by=provider, client=client_profile, provider=provider, repeat=3)
+    by_ids = CompiledQuery(
+        lambda ids: Session.objects.filter(AnyOf("pk", ids)).order_by("pk").values_list("uuid"),
+        [-1, -2],
+    )
+    pks = [s.pk for s in sessions]
+    assert by_ids([pks[1]]) == [(sessions[1].uuid,)]
+    assert by_ids(pks) == [(s.uuid,) for s in sessions]
+    assert by_ids(pks[:2]) == [(s.uuid,) for s in sessions[:2]]
+
+
+def test_a_value_the_sql_does_not_carry_is_refused():
+    # `now` is not used: a compiled query would silently keep the stand-in's value.
+    ignores_now = CompiledQuery(lambda now: Session.objects.all(), timezone.now())
+    with pytest.raises(ValueError, match="not a parameter"):
+        ignores_now(timezone.now())
+
+
+def test_model_rows_come_with_their_related_objects(provider, client_profile):
+    session = schedule(by=provider, client=client_profile, provider=provider)[0]
+    message_post(session=session, actor=client_profile.user, body="Hello")
+    rows = provider_lists._rows(provider.user.pk, [session.pk])
+    orm = Session.objects.list_rows(provider.user).get(pk=session.pk)
+    (row,) = rows
+    assert row.client.user.full_name == orm.client.user.full_name == "Chloe Client"
+    assert row.provider.user.full_name == orm.provider.user.full_name
+    assert (row.unread, row.homework_total, row.homework_done) == (
+        orm.unread,
+        orm.homework_total,
+        orm.homework_done,
+    )
+    assert row.unread == 1
+
+
+def test_dashboard_sections_match_the_orm_at_several_times(provider, client_profile, other_client):
+    now = timezone.now()
+    schedule(
+        by=provider,
+        client=client_profile,
+        provider=provider,
+        start=now - dt.timedelta(days=21),
+        repeat=5,
+        homework=["Journal"],
+    )
+    schedule(by=provider, client=other_client, provider=provider, repeat=2)
+    for when in (now - dt.timedelta(days=15), now, now + dt.timedelta(days=30)):
+        visible = Session.objects.visible_to(provider.user)
+        for compiled, queryset in (
+            (provider_lists._in_progress, visible.in_progress(when).order_by("ends_at", "pk")),
+            (provider_lists._overdue, visible.overdue(when).order_by("ends_at", "pk")),
+        ):
+            expected = list(queryset.values_list("pk", flat=True)[:10])
+            got = compiled(provider.pk, when)
+            assert [pk for pk, _ in got] == expected
+            assert {total for _, total in got} <= {queryset.count()}
+    assert provider_lists._overdue(provider.pk, now + dt.timedelta(days=30))
+
+
+def test_scope_comes_from_the_value_not_the_stand_in(provider, client_profile):
+    stranger = ProviderFactory(clinic=provider.clinic)
+    schedule(by=provider, client=client_profile, provider=provider, repeat=2)
+    later = timezone.now() + dt.timedelta(days=60)
+    assert len(provider_lists._overdue(provider.pk, later)) == 2
+    assert provider_lists._overdue(stranger.pk, later) == []
+    assert provider_lists._unread(stranger.user.pk, stranger.pk) == []
+
+
+def test_unread_section_counts_messages_of_others_only(provider, client_profile):
+    session = schedule(by=provider, client=client_profile, provider=provider)[0]
+    message_post(session=session, actor=provider.user, body="From me")
+    assert provider_lists._unread(provider.user.pk, provider.pk) == []
+    message_post(session=session, actor=client_profile.user, body="From the client")
+    assert provider_lists._unread(provider.user.pk, provider.pk) == [(session.pk, 1)]
+    assert Message.objects.filter(session=session).count() == 2
+
+
+def test_viewer_reads_like_the_person(provider, client_profile):
+    as_provider = viewer(provider.user.pk, provider_id=provider.pk, clinic_id=provider.clinic_id)
+    as_client = viewer(client_profile.user.pk, client_id=client_profile.pk)
+    schedule(by=provider, client=client_profile, provider=provider, repeat=2)
+    for stand_in, person in ((as_provider, provider.user), (as_client, client_profile.user)):
+        assert list(Session.objects.visible_to(stand_in)) == list(
+            Session.objects.visible_to(person)
+        )
+    assert list(Client.objects.visible_to(as_provider)) == [client_profile]
