@@ -91,7 +91,9 @@ class CompiledQuery:
     compared with `=`, `<`, `>`; a list given to AnyOf), and nothing else in the query may
     depend on the values (the caller keeps one CompiledQuery per shape). A stand-in list
     gives two forms, for one value and for more (AnyOf writes them differently); compiling
-    refuses a stand-in it cannot find, or finds twice as another's."""
+    refuses a stand-in it cannot find, or finds twice as another's. Keyword arguments are
+    options that shape the query (a LIMIT, which the ORM writes into the SQL's text): they
+    are given to `build` and the SQL is compiled once for each set of them."""
 
     def __init__(self, build, *stand_ins):
         self.build = build
@@ -102,13 +104,14 @@ class CompiledQuery:
     def _shape(values):
         return tuple(len(value) == 1 for value in values if isinstance(value, list))
 
-    def _compile(self, alias, shape):
+    def _compile(self, key):
+        alias, shape, options = key
         one = iter(shape)
         stand_ins = [
             (value[:1] if next(one) else value) if isinstance(value, list) else value
             for value in self.stand_ins
         ]
-        queryset = self.build(*stand_ins)
+        queryset = self.build(*stand_ins, **dict(options))
         connection = connections[alias]
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
@@ -120,14 +123,12 @@ class CompiledQuery:
             if not found or any(i in taken for taken in positions for i in found):
                 raise ValueError(f"{stand_in!r} is not a parameter of its own in {sql}")
             positions.append(found)
-        self.compiled[alias, shape] = queryset, compiler, sql, params, positions
-        return self.compiled[alias, shape]
+        self.compiled[key] = queryset, compiler, sql, params, positions
+        return self.compiled[key]
 
-    def __call__(self, *values, using="default"):
-        shape = self._shape(values)
-        queryset, compiler, sql, params, positions = self.compiled.get(
-            (using, shape)
-        ) or self._compile(using, shape)
+    def __call__(self, *values, using="default", **options):
+        key = using, self._shape(values), tuple(sorted(options.items()))
+        queryset, compiler, sql, params, positions = self.compiled.get(key) or self._compile(key)
         connection = connections[using]
         params = params.copy()
         for found, value in zip(positions, values, strict=True):

@@ -108,27 +108,27 @@ def test_dashboard_sections_match_the_orm_at_several_times(provider, client_prof
             (provider_lists._overdue, visible.overdue(when).order_by("ends_at", "pk")),
         ):
             expected = list(queryset.values_list("pk", flat=True)[:10])
-            got = compiled(provider.pk, when)
+            got = compiled(provider.pk, when, limit=10)
             assert [pk for pk, _ in got] == expected
             assert {total for _, total in got} <= {queryset.count()}
-    assert provider_lists._overdue(provider.pk, now + dt.timedelta(days=30))
+    assert provider_lists._overdue(provider.pk, now + dt.timedelta(days=30), limit=10)
 
 
 def test_scope_comes_from_the_value_not_the_stand_in(provider, client_profile):
     stranger = ProviderFactory(clinic=provider.clinic)
     schedule(by=provider, client=client_profile, provider=provider, repeat=2)
     later = timezone.now() + dt.timedelta(days=60)
-    assert len(provider_lists._overdue(provider.pk, later)) == 2
-    assert provider_lists._overdue(stranger.pk, later) == []
-    assert provider_lists._unread(stranger.user.pk, stranger.pk) == []
+    assert len(provider_lists._overdue(provider.pk, later, limit=10)) == 2
+    assert provider_lists._overdue(stranger.pk, later, limit=10) == []
+    assert provider_lists._unread(stranger.user.pk, stranger.pk, limit=10) == []
 
 
 def test_unread_section_counts_messages_of_others_only(provider, client_profile):
     session = schedule(by=provider, client=client_profile, provider=provider)[0]
     message_post(session=session, actor=provider.user, body="From me")
-    assert provider_lists._unread(provider.user.pk, provider.pk) == []
+    assert provider_lists._unread(provider.user.pk, provider.pk, limit=10) == []
     message_post(session=session, actor=client_profile.user, body="From the client")
-    assert provider_lists._unread(provider.user.pk, provider.pk) == [(session.pk, 1)]
+    assert provider_lists._unread(provider.user.pk, provider.pk, limit=10) == [(session.pk, 1)]
     assert Message.objects.filter(session=session).count() == 2
 
 
@@ -141,3 +141,11 @@ def test_viewer_reads_like_the_person(provider, client_profile):
             Session.objects.visible_to(person)
         )
     assert list(Client.objects.visible_to(as_provider)) == [client_profile]
+
+
+def test_an_option_that_shapes_the_sql_is_compiled_for_each_value(provider, client_profile):
+    schedule(by=provider, client=client_profile, provider=provider, repeat=4)
+    later = timezone.now() + dt.timedelta(days=60)
+    assert len(provider_lists._overdue(provider.pk, later, limit=2)) == 2
+    assert len(provider_lists._overdue(provider.pk, later, limit=10)) == 4
+    assert {total for _, total in provider_lists._overdue(provider.pk, later, limit=2)} == {4}

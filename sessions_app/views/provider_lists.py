@@ -130,12 +130,10 @@ def session_list_url(**params):
     return f"{reverse('sessions_app:provider-session-list')}?{urlencode(params)}"
 
 
-def _first(sessions):
-    """The first DASHBOARD_LIMIT of a dashboard section's sessions, as (id, the section's
-    total) pairs: one narrow query that the indexes answer."""
-    return sessions.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[
-        :DASHBOARD_LIMIT
-    ]
+def _first(sessions, limit):
+    """The first `limit` of a dashboard section's sessions, as (id, the section's total)
+    pairs: one narrow query that the indexes answer."""
+    return sessions.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[:limit]
 
 
 def _visible(provider_id):
@@ -146,20 +144,22 @@ def _visible(provider_id):
 # them cost more CPU than PostgreSQL takes to run them), and only the provider and the time
 # change between requests.
 _in_progress = CompiledQuery(
-    lambda provider_id, now: _first(
-        _visible(provider_id).in_progress(now).order_by("ends_at", "pk")
+    lambda provider_id, now, limit: _first(
+        _visible(provider_id).in_progress(now).order_by("ends_at", "pk"), limit
     ),
     _PROVIDER,
     _NOW,
 )
 _overdue = CompiledQuery(
-    lambda provider_id, now: _first(_visible(provider_id).overdue(now).order_by("ends_at", "pk")),
+    lambda provider_id, now, limit: _first(
+        _visible(provider_id).overdue(now).order_by("ends_at", "pk"), limit
+    ),
     _PROVIDER,
     _NOW,
 )
 _unread = CompiledQuery(
-    lambda user_id, provider_id: _first(
-        _visible(provider_id).with_unread(viewer(user_id)).order_by("-starts_at", "-pk")
+    lambda user_id, provider_id, limit: _first(
+        _visible(provider_id).with_unread(viewer(user_id)).order_by("-starts_at", "-pk"), limit
     ),
     _USER,
     _PROVIDER,
@@ -184,7 +184,7 @@ def rows_in_order(user, ids):
 
 
 _waiting = CompiledQuery(
-    lambda provider_id: (
+    lambda provider_id, limit: (
         waiting_for_feedback(viewer(_USER, provider_id=provider_id))
         .select_related("session__client__user")
         .only(
@@ -196,7 +196,7 @@ _waiting = CompiledQuery(
             "session__client__user__full_name",
         )
         .annotate(_total=Window(Count("pk")))
-        .order_by("submitted_at", "pk")[:DASHBOARD_LIMIT]
+        .order_by("submitted_at", "pk")[:limit]
     ),
     _PROVIDER,
 )
@@ -212,17 +212,17 @@ class DashboardView(ProviderRequiredMixin, TemplateView):
         sections = {
             "in_progress": (
                 "In progress",
-                _in_progress(provider_id, now),
+                _in_progress(provider_id, now, limit=DASHBOARD_LIMIT),
                 session_list_url(timing=Session.Timing.IN_PROGRESS),
             ),
             "overdue": (
                 "Overdue",
-                _overdue(provider_id, now),
+                _overdue(provider_id, now, limit=DASHBOARD_LIMIT),
                 session_list_url(timing=Session.Timing.OVERDUE),
             ),
             "unread": (
                 "Unread messages",
-                _unread(user.pk, provider_id),
+                _unread(user.pk, provider_id, limit=DASHBOARD_LIMIT),
                 session_list_url(unread="on"),
             ),
         }
@@ -241,7 +241,7 @@ class DashboardView(ProviderRequiredMixin, TemplateView):
             }
             for key, (title, first, see_all) in sections.items()
         }
-        waiting = _waiting(provider_id)
+        waiting = _waiting(provider_id, limit=DASHBOARD_LIMIT)
         context["waiting"] = {
             "assignments": waiting,
             "total": waiting[0]._total if waiting else 0,
