@@ -1,4 +1,5 @@
-from rest_framework.exceptions import ValidationError
+from django.core.paginator import InvalidPage, Page
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -28,6 +29,23 @@ class Pagination(PageNumberPagination):
 
     def get_page_number(self, request, paginator):
         return _positive_int(request, self.page_query_param, 1)
+
+    def requested(self, request):
+        """(page size, page number) asked for; 400 for a malformed one."""
+        return self.get_page_size(request), self.get_page_number(request, None)
+
+    def paginate_read(self, request, rows, count, *, size, number):
+        """paginate_queryset's work for a page whose `rows` were read with the `count` of
+        all (sessions_app/api/scoped.py): one query instead of a count and a slice. No row
+        past the end: the count is then 0, and a page past the last one is 404 as in DRF."""
+        self.request = request
+        paginator = self.django_paginator_class(rows, size)
+        paginator.count = count
+        try:
+            self.page = Page(rows, paginator.validate_number(number), paginator)
+        except InvalidPage as exc:
+            msg = self.invalid_page_message.format(page_number=number, message=str(exc))
+            raise NotFound(msg) from exc
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -17,7 +17,7 @@ from clinic.models import Client
 from sessions_app import services
 from sessions_app.models import Assignment, Session
 
-from . import output
+from . import output, scoped
 from . import serializers as s
 
 NOT_LOGGED_IN = OpenApiResponse(s.ErrorSerializer, description="Not logged in.")
@@ -133,34 +133,36 @@ class ClientListView(ClinicTimeZoneMixin, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+# SessionFilterSerializer's fields: with none given, it has nothing to check nor give.
+FILTERS = tuple(s.SessionFilterSerializer._declared_fields)
+
+
 class SessionListView(ClinicTimeZoneMixin, generics.ListAPIView):
     serializer_class = s.SessionSerializer
 
-    def get_queryset(self):
+    def filters(self):
+        """The filters given (SessionFilterSerializer's validated data), 400 for bad ones."""
+        params = self.request.query_params
+        if not any(name in params for name in FILTERS):
+            return {}  # nothing to check: a page of the whole scope, the common request
         # A plain dict: DRF skips an empty optional value in a QueryDict, where "status="
         # is bad input like any other.
-        filters = s.SessionFilterSerializer(data=self.request.query_params.dict())
+        filters = s.SessionFilterSerializer(data=params.dict())
         filters.is_valid(raise_exception=True)
-        f = filters.validated_data
-        qs = Session.objects.visible_to(self.request.user)
-        if "status" in f:
-            qs = qs.filter(status=f["status"])
-        if "client" in f:
-            qs = qs.filter(client__uuid=f["client"])
-        if "provider" in f:
-            qs = qs.filter(provider__uuid=f["provider"])
-        if "starts_after" in f:
-            qs = qs.filter(starts_at__gte=f["starts_after"])
-        if "starts_before" in f:
-            qs = qs.filter(starts_at__lt=f["starts_before"])
-        ordering = f.get("ordering", "starts_at")
-        return qs.order_by(ordering, "sequence" if ordering == "starts_at" else "-sequence", "pk")
+        return dict(filters.validated_data)
 
     def list(self, request, *args, **kwargs):
-        # Pages through ids (what the indexes answer), then loads the page's sessions with
-        # everything they show: a deep page costs what the first one costs. The ids come
-        # from the scoped queryset, so loading them needs no scope again.
-        ids = self.paginate_queryset(self.get_queryset().values_list("pk", flat=True))
+        # Pages through ids (what the indexes answer), with the count in the same query,
+        # then loads the page's sessions with everything they show: a deep page costs what
+        # the first one costs. The ids come from the scoped query, so loading them needs no
+        # scope again.
+        filters = self.filters()
+        ordering = filters.pop("ordering", "starts_at")
+        size, number = self.paginator.requested(request)
+        ids, count = scoped.page_ids(
+            request.user, filters, ordering=ordering, size=size, offset=(number - 1) * size
+        )
+        self.paginator.paginate_read(request, ids, count, size=size, number=number)
         return self.get_paginated_response(output.sessions_by_pk(ids))
 
     @extend_schema(
@@ -248,12 +250,11 @@ class SessionDetailView(SessionObjectMixin, APIView):
         },
     )
     def get(self, request, id):
-        # The scope is asked for the id alone: the ORM builds that query in a fraction of the
-        # time of one joining the session's people, which output reads with SQL compiled once.
-        pk = get_object_or_404(
-            Session.objects.visible_to(request.user).values_list("pk", flat=True),
-            uuid=parse_uuid(id),
-        )
+        # The scope is asked for the id alone, with SQL compiled once, and output reads the
+        # session's people likewise.
+        pk = scoped.session_pk(request.user, parse_uuid(id))
+        if pk is None:
+            raise Http404(f"No {Session._meta.object_name} matches the given query.")
         return Response(self.session_answer(pk))
 
 
