@@ -1,9 +1,15 @@
 """The client portal: dashboard, sessions, homework answers and messages."""
 
+import datetime as dt
+import uuid
+
+from django.db.models import Count, Window
+from django.http import Http404
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from clinic.compiled import CompiledQuery, viewer
 from clinic.mixins import ClientRequiredMixin
 from sessions_app import services
 from sessions_app.forms import ResponseForm
@@ -39,46 +45,117 @@ def my_sessions(user):
     return Session.objects.visible_to(user).with_names().with_counts(user)
 
 
+# Stand-ins for the values of the dashboard's compiled queries (clinic/compiled.py).
+_USER, _CLIENT = -1_000_001, -1_000_002
+_NOW = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
+_SESSION = uuid.UUID(int=1_000_003)
+
+
+def _client(client_id, user_id=_USER):
+    return viewer(user_id, client_id=client_id)
+
+
+def _open_homework(client_id):
+    return Assignment.objects.visible_to(_client(client_id)).filter(
+        session__status=Session.Status.OPEN, submitted_at__isnull=True
+    )
+
+
+# The dashboard's queries: their SQL is written once per process (building and compiling
+# them cost more CPU than PostgreSQL takes to run them); only the client, the person and
+# the time change between requests.
+
+# Open and not yet ended, earliest start first: the one in progress if there is one (it
+# started before any upcoming one), else the next upcoming.
+_current = CompiledQuery(
+    lambda client_id, user_id, now: (
+        Session.objects.visible_to(_client(client_id))
+        .open()
+        .filter(ends_at__gt=now)
+        .select_related("provider__user")
+        .with_counts(_client(client_id, user_id))
+        .only("uuid", "starts_at", "ends_at", "status", "provider__user__full_name")
+        .order_by("starts_at", "pk")[:1]
+    ),
+    _CLIENT,
+    _USER,
+    _NOW,
+)
+# Homework of sessions that have started; a series copies its homework into every later
+# session, and those copies are not "to do" until their session begins.
+_to_do = CompiledQuery(
+    lambda client_id, now: (
+        _open_homework(client_id)
+        .filter(session__starts_at__lte=now)
+        .order_by("due_at", "pk")
+        .values_list("uuid", "title", "due_at", "session__uuid", "session__starts_at")
+    ),
+    _CLIENT,
+    _NOW,
+)
+# How many wait in upcoming sessions: the window puts the count on every row; one will do.
+_later = CompiledQuery(
+    lambda client_id, now: (
+        _open_homework(client_id)
+        .filter(session__starts_at__gt=now)
+        .annotate(_total=Window(Count("pk")))
+        .order_by()
+        .values_list("_total")[:1]
+    ),
+    _CLIENT,
+    _NOW,
+)
+# with_unread's join with the read positions leaves the sessions with news; only those
+# count their unread messages.
+_unread = CompiledQuery(
+    lambda client_id, user_id: (
+        Session.objects.visible_to(_client(client_id))
+        .with_unread(_client(client_id, user_id))
+        .with_counts(_client(client_id, user_id))
+        .order_by("-starts_at", "-pk")
+        .values_list("uuid", "starts_at", "ends_at", "provider__user__full_name", "unread")
+    ),
+    _CLIENT,
+    _USER,
+)
+# The latest few, chosen before their names and titles are joined (else PostgreSQL joins
+# them for every feedback of the client's two years).
+_latest_feedback = CompiledQuery(
+    lambda client_id, limit: (
+        Feedback.objects.filter(
+            pk__in=Feedback.objects.visible_to(_client(client_id))
+            .order_by("-created_at", "-pk")
+            .values("pk")[:limit]
+        )
+        .order_by("-created_at", "-pk")
+        .values_list(
+            "author__user__full_name",
+            "assignment__uuid",
+            "assignment__title",
+            "assignment__session__uuid",
+            "created_at",
+            "body",
+        )
+    ),
+    _CLIENT,
+)
+
+
 class DashboardView(ClientRequiredMixin, TemplateView):
     template_name = "sessions_app/portal/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
+        user_id, client_id = self.request.user.pk, self.client_profile.pk
         now = timezone.now()
-        sessions = my_sessions(user)
-        # Open and not yet ended, earliest start first: the one in progress if there is one
-        # (it started before any upcoming one), else the next upcoming.
-        current = sessions.open().filter(ends_at__gt=now).order_by("starts_at", "pk").first()
-        # Homework of sessions that have started; a series copies its homework into every
-        # later session, and those copies are not "to do" until their session begins.
-        open_homework = Assignment.objects.visible_to(user).filter(
-            session__status=Session.Status.OPEN, submitted_at__isnull=True
-        )
-        to_do = (
-            open_homework.filter(session__starts_at__lte=now)
-            .select_related("session")
-            .only("uuid", "title", "due_at", "session__uuid", "session__starts_at")
-            .order_by("due_at", "pk")
-        )
+        current = _current(client_id, user_id, now)
+        later = _later(client_id, now)
         return super().get_context_data(
             now=now,
-            current=current,
-            homework_to_do=to_do,
-            homework_later=open_homework.filter(session__starts_at__gt=now).count(),
-            # A client has a hundred sessions or so: counting in each is cheaper than
-            # building with_unread's join (made for a caseload of thousands).
-            unread_sessions=sessions.filter(unread__gt=0).order_by("-starts_at", "-pk"),
-            latest_feedback=Feedback.objects.visible_to(user)
-            .select_related("author__user", "assignment__session")
-            .only(
-                "body",
-                "created_at",
-                "author__user__full_name",
-                "assignment__uuid",
-                "assignment__title",
-                "assignment__session__uuid",
-            )
-            .order_by("-created_at", "-pk")[:LATEST_FEEDBACK],
+            current=current[0] if current else None,
+            homework_to_do=_to_do(client_id, now),
+            homework_later=later[0][0] if later else 0,
+            unread_sessions=_unread(client_id, user_id),
+            latest_feedback=_latest_feedback(client_id, limit=LATEST_FEEDBACK),
             **kwargs,
         )
 
@@ -128,7 +205,23 @@ class PortalSessionPage(ClientRequiredMixin, SessionPageMixin):
         return {"assignment_rows": rows}
 
 
+# The session a page shows, by its UUID among the client's (SQL written once, as above).
+_my_session = CompiledQuery(
+    lambda client_id, session_id: Session.objects.visible_to(_client(client_id)).filter(
+        uuid=session_id
+    ),
+    _CLIENT,
+    _SESSION,
+)
+
+
 class SessionDetailView(PortalSessionPage, View):
+    def get_session(self, session_id):
+        sessions = _my_session(self.client_profile.pk, session_id)
+        if not sessions:
+            raise Http404("No such session.")
+        return sessions[0]
+
     def get(self, request, session_id):
         return self.render_page(self.get_session(session_id))
 
