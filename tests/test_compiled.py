@@ -74,20 +74,40 @@ def test_a_value_the_sql_does_not_carry_is_refused():
         ignores_now(timezone.now())
 
 
-def test_model_rows_come_with_their_related_objects(provider, client_profile):
-    session = schedule(by=provider, client=client_profile, provider=provider)[0]
-    message_post(session=session, actor=client_profile.user, body="Hello")
-    rows = provider_lists._rows(provider.user.pk, [session.pk])
-    orm = Session.objects.list_rows(provider.user).get(pk=session.pk)
-    (row,) = rows
-    assert row.client.user.full_name == orm.client.user.full_name == "Chloe Client"
-    assert row.provider.user.full_name == orm.provider.user.full_name
-    assert (row.unread, row.homework_total, row.homework_done) == (
-        orm.unread,
-        orm.homework_total,
-        orm.homework_done,
+def test_list_rows_match_the_orm_s_instances(provider, client_profile, clinic_admin):
+    sessions = schedule(
+        by=clinic_admin, client=client_profile, provider=provider, repeat=2, homework=["Walk"]
     )
-    assert row.unread == 1
+    message_post(session=sessions[0], actor=client_profile.user, body="Hello")
+    rows = provider_lists.rows_in_order(provider.user, [s.pk for s in reversed(sessions)])
+    assert [row.pk for row in rows] == [s.pk for s in reversed(sessions)]
+    now = timezone.now()
+    for row in rows:
+        orm = (
+            Session.objects.select_related("client__user", "provider__user")
+            .with_counts(provider.user)
+            .get(pk=row.pk)
+        )
+        assert (row.uuid, row.sequence, row.series_id, row.status) == (
+            orm.uuid,
+            orm.sequence,
+            orm.series_id,
+            orm.status,
+        )
+        assert (row.starts_at, row.ends_at) == (orm.starts_at, orm.ends_at)
+        assert (row.client_uuid, row.client_name, row.provider_name) == (
+            orm.client.uuid,
+            orm.client.user.full_name,
+            orm.provider.user.full_name,
+        )
+        assert (row.homework_done, row.homework_total, row.unread) == (
+            orm.homework_done,
+            orm.homework_total,
+            orm.unread,
+        )
+        assert row.timing_at(now) == orm.timing_at(now)
+    assert [row.unread for row in rows] == [0, 1]
+    assert rows[0].client_name == "Chloe Client"
 
 
 def test_dashboard_sections_match_the_orm_at_several_times(provider, client_profile, other_client):

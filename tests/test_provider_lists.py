@@ -28,8 +28,8 @@ SCHEDULE = reverse("sessions_app:provider-session-schedule")
 # their people and counts (one query); the homework waiting, with its total (one query).
 DASHBOARD_QUERIES = REQUEST_QUERIES + 5
 SESSION_LIST_QUERIES = (
-    REQUEST_QUERIES + 2 + 3
-)  # filter choices (clients, providers); count; the page's ids; its sessions
+    REQUEST_QUERIES + 2 + 2
+)  # filter choices (clients, providers); the page's ids with the count; its sessions
 CLIENT_LIST_QUERIES = (
     REQUEST_QUERIES + 1
 )  # the clients, each with next session and homework annotated
@@ -347,7 +347,7 @@ def test_pagination_links_keep_the_filters(login, provider, client_profile, othe
     assert query == {"client": [str(client_profile.uuid)], "page": ["2"]}
     second = login(provider.user).get(SESSION_LIST + next_link["href"])
     assert len(second.context["sessions"]) == 5
-    assert {s.client_id for s in second.context["sessions"]} == {client_profile.pk}
+    assert {s.client_uuid for s in second.context["sessions"]} == {client_profile.uuid}
 
 
 @pytest.mark.parametrize("number", ["abc", "999", "-1"])

@@ -39,6 +39,9 @@ PAGES = {
         "/provider/sessions/",
         "/provider/sessions/?page=40",
         "/provider/sessions/?unread=on",
+        # The list's page of ids with its count is compiled per filter shape.
+        "/provider/sessions/?timing=overdue&page=2",
+        "/provider/sessions/?waiting=on&status=open",
         f"/provider/sessions/{SESSION}/",
         "/api/v1/sessions/",
         f"/api/v1/sessions/{SESSION}/",

@@ -10,10 +10,9 @@ import datetime as dt
 import functools
 import uuid
 
-from django.db.models import F, Func, Subquery
-
 from clinic.compiled import CompiledQuery, viewer
 from sessions_app.models import Session
+from sessions_app.session_ids import ids_and_total, page_with_total
 
 # Stand-ins for the values of the compiled queries.
 _USER, _PERSON = -2_000_001, -2_000_002
@@ -41,17 +40,10 @@ def _scoped(role, person_id):
 
 
 def _page(sessions, filters, ordering, size, offset):
-    """The ids of a page of `sessions`, each with how many match in all (one query; no row
-    past the last page)."""
+    """page_with_total of `sessions` that match `filters`, in `ordering`."""
     sessions = sessions.filter(**{_FILTERS[name][0]: value for name, value in filters})
-    # COUNT as a plain function: as an aggregate it would group the subquery's rows.
-    total = sessions.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     tie = "sequence" if ordering == "starts_at" else "-sequence"
-    return (
-        sessions.order_by(ordering, tie, "pk")
-        .annotate(total=Subquery(total))
-        .values_list("pk", "total")[offset : offset + size]
-    )
+    return page_with_total(sessions, (ordering, tie, "pk"), size, offset)
 
 
 # A shape per role, filters given, order and page: the pages people read again are few,
@@ -78,7 +70,7 @@ def page_ids(user, filters, *, ordering, size, offset):
     else:
         compiled = _compiled_page(role[0], tuple(filters), ordering, size, offset)
         rows = compiled(role[1], *filters.values())
-    return [pk for pk, _ in rows], rows[0][1] if rows else 0
+    return ids_and_total(rows)
 
 
 _by_uuid = {

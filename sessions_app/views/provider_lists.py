@@ -1,6 +1,7 @@
 """Care providers' overview pages: dashboard, session list, clients, a client's timeline."""
 
 import datetime as dt
+import functools
 from html import escape
 
 from django import forms
@@ -11,6 +12,7 @@ from django.forms.utils import flatatt
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -20,7 +22,8 @@ from clinic.compiled import AnyOf, CompiledQuery, viewer
 from clinic.mixins import ProviderRequiredMixin
 from clinic.models import Client
 from sessions_app.forms import SessionFilterForm, clients_offered, providers_offered
-from sessions_app.models import Assignment, Session
+from sessions_app.models import Assignment, Session, SessionRow
+from sessions_app.session_ids import list_page, waiting_for_feedback
 
 DASHBOARD_LIMIT = 10
 
@@ -43,6 +46,38 @@ class QuickSelect(forms.Select):
         )
         attrs = {**self.build_attrs(self.attrs, attrs), "name": name}
         return format_html("<select{}>{}</select>", flatatt(attrs), mark_safe(options))  # noqa: S308
+
+
+def _attributes(attrs):
+    # What django/forms/widgets/attrs.html writes: ` name="value"`, ` name` for True, nothing
+    # for False.
+    return "".join(
+        f" {escape(str(key))}" + ("" if value is True else f'="{escape(str(value))}"')
+        for key, value in attrs.items()
+        if value is not False
+    )
+
+
+class QuickInputMixin:
+    """An `<input>` written in Python, as django/forms/widgets/input.html writes it: the
+    session list renders four on every request (dates and checkboxes), each a template."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = widget["value"]
+        shown = "" if value is None else f' value="{escape(str(value))}"'
+        return mark_safe(  # noqa: S308 - every value is escaped
+            f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{shown}'
+            f"{_attributes(widget['attrs'])}>"
+        )
+
+
+class QuickDateInput(QuickInputMixin, forms.DateInput):
+    pass
+
+
+class QuickCheckboxInput(QuickInputMixin, forms.CheckboxInput):
+    pass
 
 
 def _names(people):
@@ -87,6 +122,9 @@ class SessionListFilterForm(SessionFilterForm):
         }
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.CheckboxInput):
+                field.widget = QuickCheckboxInput(attrs={**field.widget.attrs})
+                # The template tells checkboxes apart by class, not by widget_type (which
+                # is made from the class's name).
                 field.widget.attrs["class"] = "form-check-input"
             elif isinstance(field.widget, forms.Select):
                 field.widget = QuickSelect(
@@ -96,6 +134,10 @@ class SessionListFilterForm(SessionFilterForm):
                     else field.choices,
                 )
             else:
+                if isinstance(field.widget, forms.DateInput):
+                    field.widget = QuickDateInput(
+                        attrs={**field.widget.attrs}, format=field.widget.format
+                    )
                 field.widget.attrs["class"] = "form-control form-control-sm"
 
     def full_clean(self):
@@ -115,15 +157,6 @@ class SessionListFilterForm(SessionFilterForm):
 
 def start_of_day(day, tz):
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
-
-
-def waiting_for_feedback(user):
-    """Submitted homework without feedback in open sessions: feedback can still be given."""
-    return (
-        Assignment.objects.visible_to(user)
-        .waiting_for_feedback()
-        .filter(session__status=Session.Status.OPEN)
-    )
 
 
 def session_list_url(**params):
@@ -172,14 +205,14 @@ _rows = CompiledQuery(
 
 
 def rows_in_order(user, ids):
-    """The list rows (Session.objects.list_rows) of the sessions of `ids`, in that order.
+    """The list rows (SessionRow) of the sessions of `ids`, in that order.
 
     The ids come from a query that applied the person's scope: not applying it again keeps
     PostgreSQL's generic plan on the primary key: with both the scope and the ids, it
     walked the whole caseload."""
     if not ids:
         return []
-    by_pk = {session.pk: session for session in _rows(user.pk, list(ids))}
+    by_pk = {row[0]: SessionRow(*row) for row in _rows(user.pk, list(ids))}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
@@ -251,14 +284,42 @@ class DashboardView(ProviderRequiredMixin, TemplateView):
 
 
 class SessionPaginator(Paginator):
-    """Pages through a narrow queryset of session ids (scope, filters and order: what the
-    indexes answer), then loads only the page's sessions with their people and counts. A
-    deep page then skips index entries rather than whole rows with their subqueries, and
-    costs what the first page costs."""
+    """Pages through session ids (scope, filters and order: what the indexes answer), then
+    loads only the page's sessions with their people and counts. A deep page then skips
+    index entries rather than whole rows with their subqueries, and costs what the first
+    page costs.
 
-    def __init__(self, object_list, per_page, *, user, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
+    `page_ids(size=, offset=)` gives a page's ids with the total, in one query: a page that
+    exists costs that one query; past either end, the count and then the nearest page
+    (Paginator.get_page's), as the ORM's paginator would."""
+
+    def __init__(self, page_ids, per_page, *, user):
+        super().__init__((), per_page)
+        self.page_ids = page_ids
         self.user = user
+
+    def _ids(self, number):
+        return self.page_ids(size=self.per_page, offset=(number - 1) * self.per_page)
+
+    @cached_property
+    def count(self):
+        return self._ids(1)[1]
+
+    def page(self, number):
+        number = self.validate_number(number)
+        return self._get_page(self._ids(number)[0], number, self)
+
+    def get_page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        if number >= 1:
+            ids, total = self._ids(number)
+            if ids or number == 1:
+                self.count = total
+                return self._get_page(ids, number, self)
+        return super().get_page(number)
 
     def _get_page(self, ids, number, paginator):
         return super()._get_page(rows_in_order(self.user, list(ids)), number, paginator)
@@ -272,45 +333,37 @@ class SessionListView(ProviderRequiredMixin, ListView):
     def get_form(self):
         return SessionListFilterForm(self.request.GET or None, provider=self.provider)
 
-    def filtered(self, queryset, data):
+    def filters(self, data):
+        """The filters given, as session_ids.list_filtered takes them."""
         tz = self.provider.clinic.tzinfo
-        for field in ("client", "provider", "status"):
-            if data.get(field):
-                queryset = queryset.filter(**{field: data[field]})
+        filters = {
+            name: data[name] for name in ("status", "timing", "unread", "waiting") if data.get(name)
+        }
+        for name in ("client", "provider"):
+            if data.get(name):
+                filters[name] = data[name].pk
         if data.get("starts_after"):
-            queryset = queryset.filter(starts_at__gte=start_of_day(data["starts_after"], tz))
+            filters["starts_after"] = start_of_day(data["starts_after"], tz)
         if data.get("starts_before"):
             # "Until" includes the whole of that day on the clinic's clock.
-            end = start_of_day(data["starts_before"] + dt.timedelta(days=1), tz)
-            queryset = queryset.filter(starts_at__lt=end)
-        if data.get("timing"):
-            queryset = queryset.with_timing(data["timing"], self.now)
-        if data.get("unread"):
-            queryset = queryset.with_unread(self.request.user)
-        if data.get("waiting"):
-            queryset = queryset.filter(
-                pk__in=waiting_for_feedback(self.request.user).values("session_id")
-            )
-        return queryset
+            end = data["starts_before"] + dt.timedelta(days=1)
+            filters["starts_before"] = start_of_day(end, tz)
+        return filters
 
     def get_queryset(self):
+        """The sessions to list, as what reads a page of their ids (session_ids.list_page)."""
         self.now = timezone.now()
         self.form = self.get_form()
-        queryset = Session.objects.visible_to(self.request.user)
+        filters = {}
         if self.form.is_bound:
             # A bad value (an unknown client, a malformed date) is named on the page and
             # left out; the other filters still apply.
             self.form.is_valid()
-            queryset = self.filtered(queryset, self.form.cleaned_data)
-        return queryset.order_by("-starts_at", "-sequence", "-pk")
+            filters = self.filters(self.form.cleaned_data)
+        return functools.partial(list_page, self.request.user, filters, now=self.now)
 
     def paginate_queryset(self, queryset, page_size):
-        user = self.request.user
-        paginator = SessionPaginator(
-            queryset.values_list("pk", flat=True),
-            page_size,
-            user=user,
-        )
+        paginator = SessionPaginator(queryset, page_size, user=self.request.user)
         # An out-of-range or malformed page number shows the nearest page, not an error.
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
@@ -380,13 +433,13 @@ class ClientTimelineView(ProviderRequiredMixin, TemplateView):
         client = get_object_or_404(
             Client.objects.visible_to(user).select_related("user"), uuid=kwargs["client_id"]
         )
-        sessions = (
-            Session.objects.visible_to(user)
+        sessions = [
+            SessionRow(*row)
+            for row in Session.objects.visible_to(user)
             .filter(client=client)
-            .with_people()
-            .with_counts(user)
+            .list_rows(user)
             .order_by("starts_at", "sequence", "pk")
-        )
+        ]
         series = {}
         for session in sessions:
             series.setdefault(session.series_id, []).append(session)

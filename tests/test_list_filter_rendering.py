@@ -1,0 +1,103 @@
+"""The session list's filter form, written in Python (QuickInputMixin, filter_fields), shows
+what Django's widget templates and the former template loop showed."""
+
+import re
+
+import pytest
+from django import forms
+from django.template import engines
+
+from sessions_app.templatetags.session_rows import filter_fields
+from sessions_app.views.provider_lists import QuickInputMixin, SessionListFilterForm
+
+pytestmark = pytest.mark.django_db
+
+# The loops session_list.html had before filter_fields.
+FORMER_LOOPS = """
+{% for field in form %}{% if field.widget_type != "checkbox" %}
+<div class="col-sm-6 col-lg">
+  <label class="form-label small mb-1" for="{{ field.id_for_label }}">{{ field.label }}</label>
+  {{ field }}
+  {% if field.errors %}<div class="small text-danger" id="{{ field.auto_id }}_error">
+  {{ field.errors|join:" " }}</div>{% endif %}
+</div>
+{% endif %}{% endfor %}
+|
+{% for field in form %}{% if field.widget_type == "checkbox" %}
+<div class="form-check mb-0">
+  {{ field }}
+  <label class="form-check-label small" for="{{ field.id_for_label }}">{{ field.label }}</label>
+</div>
+{% endif %}{% endfor %}
+"""
+
+STATES = [
+    None,
+    {},
+    {"status": "open", "unread": "on", "starts_after": "2026-01-31"},
+    {"starts_after": "not a date", "starts_before": '"><script>alert(1)</script>'},
+    {"waiting": "on", "timing": "overdue", "starts_before": "2026-02-30"},
+    {"client": "not-a-uuid", "provider": "<b>x</b>", "status": "lost"},
+]
+
+
+def _stock(widget):
+    """The same widget, rendered by Django's template."""
+    stock_class = next(
+        base
+        for base in type(widget).__mro__
+        if issubclass(base, forms.Widget) and not issubclass(base, QuickInputMixin)
+    )
+    stock = stock_class(attrs=dict(widget.attrs))
+    stock.__dict__.update({k: v for k, v in widget.__dict__.items() if k != "attrs"})
+    return stock
+
+
+def _tags(html):
+    # Whitespace between and inside tags' text edges is the templates' layout, not content.
+    return re.sub(r"\s+<", "<", re.sub(r">\s+", ">", html.strip()))
+
+
+@pytest.mark.parametrize("data", STATES)
+def test_quick_inputs_write_what_the_widget_templates_write(data, provider, client_profile):
+    form = SessionListFilterForm(data, provider=provider)
+    quick = [f for f in form if isinstance(f.field.widget, QuickInputMixin)]
+    assert {f.name for f in quick} == {"starts_after", "starts_before", "unread", "waiting"}
+    for field in quick:
+        widget = field.field.widget
+        html = str(field)
+        field.field.widget = _stock(widget)
+        try:
+            assert html == str(field), field.name
+        finally:
+            field.field.widget = widget
+
+
+@pytest.mark.parametrize("data", STATES)
+def test_filter_fields_show_what_the_template_loops_showed(data, provider, client_profile):
+    form = SessionListFilterForm(data, provider=provider)
+    if data:
+        form.is_valid()
+    mine = f"{filter_fields(form)}|{filter_fields(form, checkboxes=True)}"
+    # The former loops tell checkboxes by widget_type, which comes from the class's name.
+    for field in form.fields.values():
+        if isinstance(field.widget, QuickInputMixin):
+            field.widget = _stock(field.widget)
+    former = engines["django"].from_string(FORMER_LOOPS).render({"form": form})
+    assert _tags(mine) == _tags(former)
+    assert "<script>" not in mine
+    if data and "starts_before" in data and "script" in data["starts_before"]:
+        assert "&lt;script&gt;" in mine or "Enter a valid date" in mine
+
+
+def test_checked_and_invalid_states_show(provider, client_profile):
+    form = SessionListFilterForm({"unread": "on", "starts_after": "nope"}, provider=provider)
+    form.is_valid()
+    checkboxes = str(filter_fields(form, checkboxes=True))
+    assert 'name="unread" class="form-check-input" id="id_unread" checked' in checkboxes
+    assert 'name="waiting" class="form-check-input" id="id_waiting">' in checkboxes
+    others = str(filter_fields(form))
+    assert 'value="nope"' in others
+    assert "is-invalid" in others
+    assert 'id="id_starts_after_error">Enter a valid date.</div>' in others
+    assert "Chloe Client" in others
