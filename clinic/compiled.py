@@ -15,7 +15,7 @@ import json
 import uuid
 
 from django.db import NotSupportedError, connections
-from django.db.models import BooleanField, F, Func
+from django.db.models import BooleanField, F, Func, Value
 
 
 class AnyOf(Func):
@@ -68,6 +68,26 @@ class _Compiled:
 
     def __getattr__(self, name):
         return getattr(self._query, name)
+
+
+class Constant(Value):
+    """A constant of the code (a status) written into the SQL's text rather than passed as a
+    parameter, so that a prepared statement's generic plan knows it.
+
+    PostgreSQL plans a prepared statement once for any values after a few runs. For
+    `status = $1` it must guess how many rows match, and the guess (one in two) made the
+    caseload's open sessions a filter over all its sessions instead of a range of the
+    (client, status, end) index: 0.45 ms instead of 0.1. With `status = 'open'` it uses
+    the column's statistics. Only for strings and integers the code itself holds, never
+    for input."""
+
+    def as_sql(self, compiler, connection):
+        value = self.value
+        if isinstance(value, str):
+            return "'" + value.replace("'", "''") + "'", []
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value), []
+        raise TypeError(f"Constant takes a string or an integer, not {value!r}")
 
 
 def _adapt(connection, value):

@@ -17,6 +17,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from clinic.compiled import Constant
 from clinic.models import CareProvider, CareTeamMembership, Client, Clinic
 
 TITLE_MAX = 200
@@ -77,7 +78,8 @@ class SessionQuerySet(models.QuerySet):
         return self.none() if scope is None else self.filter(scope)
 
     def open(self):
-        return self.filter(status=Session.Status.OPEN)
+        # A constant in the SQL's text, not a parameter: see Constant.
+        return self.filter(status=Constant(Session.Status.OPEN.value))
 
     def in_progress(self, now=None):
         now = now or timezone.now()
@@ -94,7 +96,7 @@ class SessionQuerySet(models.QuerySet):
     def with_timing(self, timing, now=None):
         """Sessions whose timing (Session.Timing) is `timing` at `now`."""
         if timing == Session.Timing.CLOSED:
-            return self.filter(status=Session.Status.CLOSED)
+            return self.filter(status=Constant(Session.Status.CLOSED.value))
         by_timing = {
             Session.Timing.UPCOMING: self.upcoming,
             Session.Timing.IN_PROGRESS: self.in_progress,

@@ -12,7 +12,7 @@ import functools
 from django.db.models import Func, IntegerField, Subquery
 from django.db.models.expressions import Star
 
-from clinic.compiled import CompiledQuery, viewer
+from clinic.compiled import CompiledQuery, Constant, viewer
 from sessions_app.models import Assignment, Session
 
 LIST_ORDER = ("-starts_at", "-sequence", "-pk")
@@ -45,7 +45,7 @@ def waiting_for_feedback(user):
     return (
         Assignment.objects.visible_to(user)
         .waiting_for_feedback()
-        .filter(session__status=Session.Status.OPEN)
+        .filter(session__status=Constant(Session.Status.OPEN.value))
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from clinic.backends import AuthenticationBackend, _user_with_role
-from clinic.compiled import AnyOf, CompiledQuery, viewer
+from clinic.compiled import AnyOf, CompiledQuery, Constant, viewer
 from clinic.models import Client, User
 from sessions_app.models import Message, Session
 from sessions_app.services import message_post
@@ -169,3 +169,23 @@ def test_an_option_that_shapes_the_sql_is_compiled_for_each_value(provider, clie
     assert len(provider_lists._overdue(provider.pk, later, limit=2)) == 2
     assert len(provider_lists._overdue(provider.pk, later, limit=10)) == 4
     assert {total for _, total in provider_lists._overdue(provider.pk, later, limit=2)} == {4}
+
+
+def test_constant_is_written_into_the_sql_not_passed():
+    sql, params = Session.objects.open().values_list("pk").query.sql_with_params()
+    assert "'open'" in sql
+    assert "open" not in params
+    quoted = Session.objects.filter(status=Constant("it's")).values_list("pk").query
+    assert "'it''s'" in str(quoted)
+    assert list(Session.objects.filter(status=Constant("it's"))) == []
+    with pytest.raises(TypeError):
+        str(Session.objects.filter(status=Constant(1.5)).query)
+
+
+def test_open_and_closed_filters_still_select_by_status(provider, client_profile):
+    first, second = schedule(by=provider, client=client_profile, provider=provider, repeat=2)
+    Session.objects.filter(pk=second.pk).update(
+        status="closed", closed_at=timezone.now(), closed_by=provider
+    )
+    assert list(Session.objects.open()) == [first]
+    assert list(Session.objects.with_timing(Session.Timing.CLOSED)) == [second]

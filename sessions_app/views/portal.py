@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from clinic.compiled import CompiledQuery, viewer
+from clinic.compiled import CompiledQuery, Constant, viewer
 from clinic.mixins import ClientRequiredMixin
 from sessions_app import services
 from sessions_app.forms import ResponseForm
@@ -57,7 +57,7 @@ def _client(client_id, user_id=_USER):
 
 def _open_homework(client_id):
     return Assignment.objects.visible_to(_client(client_id)).filter(
-        session__status=Session.Status.OPEN, submitted_at__isnull=True
+        session__status=Constant(Session.Status.OPEN.value), submitted_at__isnull=True
     )
 
 
