@@ -11,6 +11,7 @@ import html
 
 from django import forms, template
 from django.template.defaultfilters import pluralize
+from django.template.defaulttags import querystring
 from django.utils.safestring import mark_safe
 
 from sessions_app.templatetags.care import moment, timing_badge, when
@@ -109,6 +110,43 @@ def filter_fields(form, checkboxes=False):
             f'for="{target}">{label}</label>{field}{errors}</div>'
         )
     return mark_safe("\n".join(parts))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag(takes_context=True)
+def page_links(context, page, page_range):
+    """The session list's page links (session_list.html): Previous, the numbers of
+    page_range (get_elided_page_range) and Next, each link the request's query string with
+    its page (Django's querystring tag, called directly rather than a dozen times through
+    the template engine)."""
+
+    def link(number, text, rel=""):
+        href = _text(querystring(context, page=number))
+        rel = f' rel="{rel}"' if rel else ""
+        return f'<li class="page-item"><a class="page-link" href="{href}"{rel}>{text}</a></li>'
+
+    def disabled(text):
+        return f'<li class="page-item disabled"><span class="page-link">{text}</span></li>'
+
+    hidden = '<span class="visually-hidden">Page </span>'
+    items = [
+        link(page.previous_page_number(), "Previous", "prev")
+        if page.has_previous()
+        else disabled("Previous")
+    ]
+    for number in page_range:
+        if number == page.number:
+            items.append(
+                '<li class="page-item active" aria-current="page">'
+                f'<span class="page-link">{hidden}{_text(number)}</span></li>'
+            )
+        elif number == page.paginator.ELLIPSIS:
+            items.append(disabled(_text(number)))
+        else:
+            items.append(link(number, f"{hidden}{_text(number)}"))
+    items.append(
+        link(page.next_page_number(), "Next", "next") if page.has_next() else disabled("Next")
+    )
+    return mark_safe("\n".join(items))  # noqa: S308 - every value is escaped
 
 
 # A homework item's feedback, on both session pages: what includes/feedback_list.html writes,
