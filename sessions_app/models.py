@@ -307,37 +307,24 @@ class SessionRow:
     instances (each session with its client, provider and their users), a millisecond and
     more of a list's CPU, for a dozen values a row."""
 
-    FIELDS = (
-        "pk",
-        "uuid",
-        "sequence",
-        "series_id",
-        "starts_at",
-        "ends_at",
-        "status",
-        "client__uuid",
-        "client__user__full_name",
-        "provider__user__full_name",
-        "homework_done",
-        "homework_total",
-        "unread",
-    )
-    # The names the rows are read by, in FIELDS' order.
-    ATTRIBUTES = (
-        "pk",
-        "uuid",
-        "sequence",
-        "series_id",
-        "starts_at",
-        "ends_at",
-        "status",
-        "client_uuid",
-        "client_name",
-        "provider_name",
-        "homework_done",
-        "homework_total",
-        "unread",
-    )
+    # The name each value is read by, and the column of list_rows it comes from.
+    COLUMNS = {
+        "pk": "pk",
+        "uuid": "uuid",
+        "sequence": "sequence",
+        "series_id": "series_id",
+        "starts_at": "starts_at",
+        "ends_at": "ends_at",
+        "status": "status",
+        "client_uuid": "client__uuid",
+        "client_name": "client__user__full_name",
+        "provider_name": "provider__user__full_name",
+        "homework_done": "homework_done",
+        "homework_total": "homework_total",
+        "unread": "unread",
+    }
+    FIELDS = tuple(COLUMNS.values())
+    ATTRIBUTES = tuple(COLUMNS)
     __slots__ = ATTRIBUTES
 
     def __init__(self, *values):
