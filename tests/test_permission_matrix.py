@@ -283,6 +283,16 @@ EXPECTED = {
         "302 200 200 200 200 200 200 302 200",
         "302 200 200 200 200 200 200 302 200",
     ),
+    # allauth 65.22's reauthentication by an emailed code: turned off in the settings
+    # (ACCOUNT_REAUTHENTICATION_METHODS), refused to everyone logged in.
+    "account_request_reauthentication_code": (
+        "302 403 403 403 403 403 403 302 403",
+        "302 403 403 403 403 403 403 302 403",
+    ),
+    "account_confirm_reauthentication_code": (
+        "302 403 403 403 403 403 403 302 403",
+        "302 403 403 403 403 403 403 302 403",
+    ),
     "account_email": ("302 200 200 200 200 200 200 302 200", "302 302 302 302 302 302 302 302 302"),
     "account_email_verification_sent": (
         "200 200 200 200 200 200 200 200 200",
