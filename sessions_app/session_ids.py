@@ -16,6 +16,13 @@ from clinic.compiled import CompiledQuery, Constant, viewer
 from sessions_app.models import Assignment, Session
 
 LIST_ORDER = ("-starts_at", "-sequence", "-pk")
+# Past this many rows no list has a page: a larger offset (a page number typed into the
+# address) is past the end without asking the database, whose OFFSET is a 64-bit integer.
+MAX_OFFSET = 2**62
+
+
+def beyond_any_list(offset):
+    return offset > MAX_OFFSET
 
 
 def page_with_total(sessions, order, size, offset):
@@ -120,6 +127,8 @@ def list_page(user, filters, *, now, size, offset):
     """The ids of a page of the session list of `user`, a provider (the sessions they may
     see that match `filters`, as list_filtered takes them, at `now`, in LIST_ORDER), and
     how many match in all; ([], 0) past the last page."""
+    if beyond_any_list(offset):
+        return [], 0
     shape = tuple(
         sorted((name, None if name in _LOOKUPS else value) for name, value in filters.items())
     )

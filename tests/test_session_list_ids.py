@@ -292,3 +292,18 @@ def test_a_page_that_exists_is_read_in_one_query_with_its_count(
         http_client.get(SESSION_LIST, {"page": number})
     # Past the end the page's query finds no row: then the count, and the last page.
     assert [q["sql"].count('"total"') for q in queries.captured_queries].count(1) == reads
+
+
+@pytest.mark.parametrize("page_number", ["368934881474191034", str(2**70)])
+def test_a_page_number_past_any_list_shows_the_last_page_and_the_api_says_404(
+    login, provider, client_profile, page_number
+):
+    # Found by Hypothesis: such a page's OFFSET overflowed PostgreSQL's bigint (a 500).
+    schedule(by=provider, client=client_profile, provider=provider, repeat=30)
+    page = login(provider.user).get(SESSION_LIST, {"page": page_number})
+    assert page.status_code == 200
+    assert page.context["page_obj"].number == 2
+    assert len(page.context["sessions"]) == 5
+    api = login(provider.user).get(reverse("api:session-list"), {"page": page_number})
+    assert api.status_code == 404
+    assert api.json() == {"detail": "Invalid page."}
