@@ -21,10 +21,6 @@ LIST_ORDER = ("-starts_at", "-sequence", "-pk")
 MAX_OFFSET = 2**62
 
 
-def beyond_any_list(offset):
-    return offset > MAX_OFFSET
-
-
 def page_with_total(sessions, order, size, offset):
     """The ids of a page of `sessions` in `order`, each with how many match in all (one
     query; no row past the last page)."""
@@ -42,8 +38,10 @@ def page_with_total(sessions, order, size, offset):
     )
 
 
-def ids_and_total(rows):
-    """The ids and the total of page_with_total's rows; ([], 0) past the last page."""
+def ids_and_total(read, offset):
+    """The ids and the total of the rows `read()` gives (page_with_total's, for `offset`);
+    ([], 0) past the last page, and without reading past any list's end."""
+    rows = read() if offset <= MAX_OFFSET else []
     return [pk for pk, _ in rows], rows[0][1] if rows else 0
 
 
@@ -127,11 +125,11 @@ def list_page(user, filters, *, now, size, offset):
     """The ids of a page of the session list of `user`, a provider (the sessions they may
     see that match `filters`, as list_filtered takes them, at `now`, in LIST_ORDER), and
     how many match in all; ([], 0) past the last page."""
-    if beyond_any_list(offset):
-        return [], 0
     shape = tuple(
         sorted((name, None if name in _LOOKUPS else value) for name, value in filters.items())
     )
     compiled, slots = _compiled_list_page(shape, size, offset)
     values = {**filters, "user": user.pk, "now": now}
-    return ids_and_total(compiled(user.provider_profile.pk, *(values[slot] for slot in slots)))
+    return ids_and_total(
+        lambda: compiled(user.provider_profile.pk, *(values[slot] for slot in slots)), offset
+    )

@@ -12,7 +12,7 @@ import uuid
 
 from clinic.compiled import CompiledQuery, viewer
 from sessions_app.models import Session
-from sessions_app.session_ids import beyond_any_list, ids_and_total, page_with_total
+from sessions_app.session_ids import ids_and_total, page_with_total
 
 # Stand-ins for the values of the compiled queries.
 _USER, _PERSON = -2_000_001, -2_000_002
@@ -62,17 +62,14 @@ def _compiled_page(role, names, ordering, size, offset):
 def page_ids(user, filters, *, ordering, size, offset):
     """The ids of the page of the sessions `user` may see that match `filters` (name:
     value, of SessionFilterSerializer), and how many match in all; ([], 0) past the end."""
-    if beyond_any_list(offset):
-        return [], 0
     role = _role(user)
     if role is None:  # nobody's records: visible_to says so without a query
-        rows = list(
-            _page(Session.objects.visible_to(user), filters.items(), ordering, size, offset)
+        sessions = Session.objects.visible_to(user)
+        return ids_and_total(
+            lambda: list(_page(sessions, filters.items(), ordering, size, offset)), offset
         )
-    else:
-        compiled = _compiled_page(role[0], tuple(filters), ordering, size, offset)
-        rows = compiled(role[1], *filters.values())
-    return ids_and_total(rows)
+    compiled = _compiled_page(role[0], tuple(filters), ordering, size, offset)
+    return ids_and_total(lambda: compiled(role[1], *filters.values()), offset)
 
 
 _by_uuid = {
