@@ -85,6 +85,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.roles",
             ],
+            # {% url %} that reverses each URL once per process (clinic/templatetags).
+            "builtins": ["clinic.templatetags.url_memo"],
         },
     },
 ]
