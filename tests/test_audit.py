@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from audit.models import AppendOnlyError, AuditEvent
@@ -22,8 +23,11 @@ def events(**filters):
 
 
 def test_viewing_a_session_page_is_recorded(login, session, provider):
+    before = timezone.now()
     login(provider.user).get(f"/provider/sessions/{session.uuid}/", REMOTE_ADDR="10.1.2.3")
     [event] = events(action="view:sessions_app:provider-session-detail")
+    assert before <= event.at <= timezone.now()
+    assert event.method == "GET" and event.path == f"/provider/sessions/{session.uuid}/"
     assert event.user == provider.user and event.user_email == provider.user.email
     assert event.role == "provider" and event.clinic_id == provider.clinic_id
     assert (event.object_type, event.object_id) == ("session", str(session.uuid))
