@@ -187,7 +187,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "clinic.permissions.MFAEnrolled",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["sessions_app.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "sessions_app.api.pagination.Pagination",
     "PAGE_SIZE": 25,

@@ -5,7 +5,8 @@ what comes in. Building a page of sessions with them cost most of a request's CP
 a `source` and calls a field's to_representation for each of a thousand values, on model
 instances loaded with every column, and Django clones a queryset for each prefetched
 relation of each instance. Here each answer is read as tuples of just the columns it shows
-and written out directly. tests/test_api_output.py holds the two to the same JSON."""
+and written out directly, times as datetimes for the renderer to write.
+tests/test_api_output.py holds the two to the same JSON."""
 
 import datetime as dt
 from uuid import UUID
@@ -39,11 +40,16 @@ def moment(text):
 
 
 def when(value, tz):
-    """A time as DRF's DateTimeField writes it: ISO 8601 on `tz`'s clock, "Z" for UTC."""
+    """A time on `tz`'s clock, which the API's renderer (renderers.py) writes as DRF's
+    DateTimeField does: ISO 8601, "Z" for UTC (DRF's encoder writes a datetime so too)."""
     if value is None:
         return None
-    text = value.astimezone(tz).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    local = value.astimezone(tz)
+    if local.utcoffset().seconds % 60:
+        # A local mean time, before the zone kept whole minutes (Monrovia's until 1972):
+        # orjson would leave the offset's seconds out, isoformat() writes them.
+        return local.isoformat()
+    return local
 
 
 def person(uuid, name):
