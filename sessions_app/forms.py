@@ -190,4 +190,8 @@ class SessionFilterForm(forms.Form):
 
     def __init__(self, *args, provider, **kwargs):
         super().__init__(*args, **kwargs)
+        self.offer(provider)
+
+    def offer(self, provider):
+        """The people whom the client and provider fields offer and accept."""
         offer_people(self, provider)

@@ -140,6 +140,14 @@ class SessionListFilterForm(SessionFilterForm):
                     )
                 field.widget.attrs["class"] = "form-control form-control-sm"
 
+    def offer(self, provider):
+        # The selects show the choices read by _offered; a field's queryset only checks a
+        # choice made, and building the two querysets cost more CPU than reading them: a
+        # field gets its queryset only when a choice of it was sent.
+        for name, offered in (("client", clients_offered), ("provider", providers_offered)):
+            if self.data.get(self.add_prefix(name)):
+                self.fields[name].queryset = offered(provider)
+
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
