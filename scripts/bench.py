@@ -43,6 +43,7 @@ GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 RESULTS = ROOT / "bench-results"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/caresessions_load"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/1"
+DEFAULT_COMPARE_DB = "postgres://postgres@127.0.0.1:5432/caresessions_load10k"
 
 # Targets (issue 7), checked on every run.
 P99_MS = 150
@@ -304,67 +305,135 @@ def count_sessions(database_url):
         return conn.execute("SELECT count(*) FROM sessions_app_session").fetchone()[0]
 
 
+def database_exists(url):
+    import psycopg
+
+    try:
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            return conn.execute("SELECT to_regclass('sessions_app_session')").fetchone()[0]
+    except psycopg.OperationalError:
+        return False
+
+
+class Target:
+    """One load database, served by its own gunicorn."""
+
+    def __init__(self, args, database_url, redis_url):
+        self.args = args
+        self.database_url = database_url
+        self.env = server_env(args) | {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
+        self.sessions = None
+        self.server = None
+        self.cookies = {}
+        self.queries = {}
+        self.runs = {}
+
+    def prepare(self):
+        # Whatever changed since the last run (migrations) is brought up to date.
+        manage(self.args, "migrate", "--noinput", "-v0", env=self.env)
+        tune_database(self.database_url)
+        self.sessions = count_sessions(self.database_url)
+
+    def start(self):
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        args = self.args
+        kind = "sync workers" if args.threads == 1 else f"workers x {args.threads} threads"
+        print(f"{self.sessions:,} sessions; gunicorn, {args.workers} {kind} on {self.base}")
+        self.server = start_gunicorn(self.env, port, args.workers, args.threads)
+        self.cookies = {
+            None: "",
+            "provider": log_in(self.base, profile.PROVIDER_EMAIL, args.password),
+            "client": log_in(self.base, profile.CLIENT_EMAIL, args.password),
+        }
+
+    def warm_up(self, urls, script):
+        for name, path, who in urls:
+            fetch(self.base, path, self.cookies[who])  # first visit: read positions and such
+            status, count = fetch(self.base, path, self.cookies[who])
+            if status != 200:
+                raise SystemExit(f"{name}: {path} answered {status}, not 200.")
+            self.queries[name] = int(count) if count is not None else None
+            wrk(self.base + path, self.cookies[who], 1, self.args.connections, script)
+        self.runs = {name: [] for name, _, _ in urls}
+
+    def measure(self, round_, name, path, who, script):
+        args = self.args
+        workers, backends = server_pids(self.server.pid, self.database_url)
+        before = cpu_seconds(workers), cpu_seconds(backends)
+        result = wrk(self.base + path, self.cookies[who], args.seconds, args.connections, script)
+        after = cpu_seconds(workers), cpu_seconds(backends)
+        # CPU per request, in the app and in PostgreSQL: unlike requests/s, it does not
+        # depend on what else the machine is running.
+        done = max(result["rps"] * args.seconds, 1)
+        result["app_cpu_ms"] = (after[0] - before[0]) * 1000 / done
+        result["db_cpu_ms"] = (after[1] - before[1]) * 1000 / done
+        self.runs[name].append(result)
+        print(
+            f"  round {round_} {self.sessions:>9,} {name:<20} {result['rps']:8.1f} req/s "
+            f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms"
+            + (f"  ERRORS {result['errors']}" if result["errors"] else ""),
+            flush=True,
+        )
+
+
 def run(args):
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does it).")
     args.load_before = os.getloadavg()
-    env = server_env(args)
-    # Whatever changed since the last run (migrations, static files) is brought up to date.
-    manage(args, "migrate", "--noinput", "-v0", env=env)
-    manage(args, "collectstatic", "--noinput", "-v0", env=env)
-    tune_database(args.database_url)
-    sessions = count_sessions(args.database_url)
-    port = args.port or free_port()
-    base = f"http://127.0.0.1:{port}"
-    kind = "sync workers" if args.threads == 1 else f"workers x {args.threads} threads"
-    print(f"{sessions:,} sessions; gunicorn, {args.workers} {kind} on {base}")
-    server = start_gunicorn(env, port, args.workers, args.threads)
+    targets = [Target(args, args.database_url, args.redis_url)]
+    # The smaller database, measured in the same rounds, URL by URL: what the machine does
+    # meanwhile weighs on both alike, and the comparison shows what the data size costs.
+    compare_with = args.compare_with
+    if compare_with and compare_with != args.database_url:
+        if database_exists(compare_with):
+            redis = urllib.parse.urlsplit(args.redis_url)
+            number = int(redis.path.lstrip("/") or 0) + 1
+            targets.append(
+                Target(
+                    args,
+                    compare_with,
+                    urllib.parse.urlunsplit(redis._replace(path=f"/{number}")),
+                )
+            )
+        else:
+            print(
+                f"No load data at {compare_with}: the comparison of data sizes is made with "
+                "the latest saved run on another size (README, Benchmark)."
+            )
+    manage(args, "collectstatic", "--noinput", "-v0", env=targets[0].env)
+    for target in targets:
+        target.prepare()
+    urls = [u for u in URLS if not args.only or u[0] == "healthz" or args.only in u[0]]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_REPORT)
+    rss = {}
     try:
-        cookies = {
-            None: "",
-            "provider": log_in(base, profile.PROVIDER_EMAIL, args.password),
-            "client": log_in(base, profile.CLIENT_EMAIL, args.password),
-        }
-        urls = [u for u in URLS if not args.only or u[0] == "healthz" or args.only in u[0]]
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(WRK_REPORT)
-        queries = {}
-        for name, path, who in urls:
-            fetch(base, path, cookies[who])  # first visit: read positions and the like
-            status, count = fetch(base, path, cookies[who])
-            if status != 200:
-                raise SystemExit(f"{name}: {path} answered {status}, not 200.")
-            queries[name] = int(count) if count is not None else None
-            wrk(base + path, cookies[who], 1, args.connections, script.name)  # warm-up
-        runs = {name: [] for name, _, _ in urls}
+        for target in targets:
+            target.start()
+            target.warm_up(urls, script.name)
         for round_ in range(1, args.rounds + 1):
             for name, path, who in urls:
-                workers, backends = server_pids(server.pid, args.database_url)
-                before = cpu_seconds(workers), cpu_seconds(backends)
-                result = wrk(base + path, cookies[who], args.seconds, args.connections, script.name)
-                after = cpu_seconds(workers), cpu_seconds(backends)
-                # CPU per request, in the app and in PostgreSQL: unlike requests/s, it does not
-                # depend on what else the machine is running.
-                done = max(result["rps"] * args.seconds, 1)
-                result["app_cpu_ms"] = (after[0] - before[0]) * 1000 / done
-                result["db_cpu_ms"] = (after[1] - before[1]) * 1000 / done
-                runs[name].append(result)
-                print(
-                    f"  round {round_} {name:<20} {result['rps']:8.1f} req/s "
-                    f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms"
-                    + (f"  ERRORS {result['errors']}" if result["errors"] else ""),
-                    flush=True,
-                )
-        rss = worker_rss_mb(server.pid)
+                for target in targets:
+                    target.measure(round_, name, path, who, script.name)
+        for target in targets:
+            rss[target] = worker_rss_mb(target.server.pid)
     finally:
-        stop(server)
-        with contextlib.suppress(NameError, OSError):
+        for target in targets:
+            if target.server is not None:
+                stop(target.server)
+        with contextlib.suppress(OSError):
             os.unlink(script.name)
-    report = summarize(args, sessions, urls, runs, queries, rss)
-    show(report)
-    save(report)
-    compare(report)
-    return 0 if report["all_targets_met"] else 1
+    reports = []
+    for target in targets:
+        report = summarize(
+            args, target.sessions, urls, target.runs, target.queries, rss.get(target, {})
+        )
+        show(report)
+        save(report)
+        reports.append(report)
+    ok = compare(reports[0], reports[1] if len(reports) == 2 else None)
+    return 0 if all(r["all_targets_met"] for r in reports) and ok is not False else 1
 
 
 def summarize(args, sessions, urls, runs, queries, rss):
@@ -482,37 +551,46 @@ def save(report):
     print(f"written to {latest}")
 
 
-def compare(report):
-    """Against the latest run on the smallest other data size: costs must not grow."""
-    others = []
-    for path in RESULTS.glob("latest-*.json"):
-        other = json.loads(path.read_text())
-        if other["sessions"] != report["sessions"]:
-            others.append(other)
-    if not others:
-        return
-    small, large = sorted(
-        [min(others, key=lambda o: o["sessions"]), report], key=lambda o: o["sessions"]
-    )
+def compare(report, other):
+    """Costs must not grow with the data: each URL's throughput on the larger database within
+    10 % of the smaller's. `other` is the smaller database measured in the same rounds, or
+    None for the latest saved run on another size. True or False, None if there is nothing
+    to compare with."""
+    same_run = other is not None
+    if other is None:
+        others = []
+        for path in RESULTS.glob("latest-*.json"):
+            saved = json.loads(path.read_text())
+            if saved["sessions"] != report["sessions"]:
+                others.append(saved)
+        if not others:
+            return None
+        other = min(others, key=lambda o: o["sessions"])
+    small, large = sorted([other, report], key=lambda o: o["sessions"])
+    when = "in the same rounds" if same_run else f"against the saved run of {small['at']}"
     print(
-        f"\nthroughput on {large['sessions']:,} sessions / on {small['sessions']:,} "
-        "(target >= 0.9):"
+        f"\nthroughput on {large['sessions']:,} sessions / on {small['sessions']:,}, "
+        f"{when} (target >= {1 - SCALE_SPREAD:.1f}):"
     )
     small_rows = {row["url"]: row for row in small["urls"]}
     print(f"  {'URL':<20} {'req/s':>6} {'cpu':>6}  (cpu: CPU per request on the smaller / larger)")
+    ok = True
     for row in large["urls"]:
-        other = small_rows.get(row["url"])
-        if other:
-            ratio = row["rps"] / other["rps"]
+        other_row = small_rows.get(row["url"])
+        if other_row:
+            ratio = row["rps"] / other_row["rps"]
+            ok = ok and ratio >= 1 - SCALE_SPREAD
             flags = "ok" if ratio >= 1 - SCALE_SPREAD else "FAIL"
             cpu_text = "     -"
-            if "app_cpu_ms" in row and "app_cpu_ms" in other:
-                cpu = (other["app_cpu_ms"] + other["db_cpu_ms"]) / max(
+            if "app_cpu_ms" in row and "app_cpu_ms" in other_row:
+                cpu = (other_row["app_cpu_ms"] + other_row["db_cpu_ms"]) / max(
                     row["app_cpu_ms"] + row["db_cpu_ms"], 1e-6
                 )
                 cpu_text = f"{cpu:6.3f}"
                 flags += "/" + ("ok" if cpu >= 1 - SCALE_SPREAD else "FAIL")
             print(f"  {row['url']:<20} {ratio:6.3f} {cpu_text}  {flags}")
+    print("COSTS FLAT ACROSS DATA SIZES" if ok else "SOME COSTS GREW WITH THE DATA")
+    return ok
 
 
 def main():
@@ -531,7 +609,12 @@ def main():
     runner.add_argument(
         "--threads", type=int, default=1, help="threads per worker (default 1: sync workers)"
     )
-    runner.add_argument("--port", type=int)
+    runner.add_argument(
+        "--compare-with",
+        default=os.environ.get("BENCH_COMPARE_DATABASE_URL", DEFAULT_COMPARE_DB),
+        help="a smaller load database measured in the same rounds (default: caresessions_load10k"
+        " if it holds load data); '' to compare with the latest saved run instead",
+    )
     runner.add_argument("--only", help="only the URLs whose name contains this (and /healthz)")
     args = parser.parse_args()
     if args.command == "load":
