@@ -10,7 +10,6 @@ from django.db.models import Count, OuterRef, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.forms.utils import flatatt
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -21,6 +20,7 @@ from django.views.generic import ListView, TemplateView
 from clinic.compiled import AnyOf, CompiledQuery, viewer
 from clinic.mixins import ProviderRequiredMixin
 from clinic.models import Client
+from clinic.templatetags.url_memo import memo_reverse
 from sessions_app.forms import SessionFilterForm, clients_offered, providers_offered
 from sessions_app.models import Assignment, Session, SessionRow
 from sessions_app.session_ids import list_page, waiting_for_feedback
@@ -168,7 +168,7 @@ def start_of_day(day, tz):
 
 
 def session_list_url(**params):
-    return f"{reverse('sessions_app:provider-session-list')}?{urlencode(params)}"
+    return f"{memo_reverse('sessions_app:provider-session-list')}?{urlencode(params)}"
 
 
 def _first(sessions, limit):
