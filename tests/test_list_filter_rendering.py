@@ -1,15 +1,21 @@
 """The session list's filter form, written in Python (QuickInputMixin, filter_fields), shows
 what Django's widget templates and the former template loop showed."""
 
+import datetime as dt
 import re
 
 import pytest
 from django import forms
 from django.core.paginator import Paginator
 from django.template import RequestContext, engines
+from django.utils import timezone
 
-from sessions_app.templatetags.session_rows import filter_fields, page_links
+from sessions_app import services
+from sessions_app.models import Assignment
+from sessions_app.templatetags.session_rows import filter_fields, page_links, waiting_items
 from sessions_app.views.provider_lists import QuickInputMixin, SessionListFilterForm
+
+from .sessions_helpers import schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +150,38 @@ def test_page_links_show_what_the_template_showed(rf, count, query):
     mine = str(page_links(RequestContext(request, context), page, page_range))
     assert _tags(mine) == _tags(former)
     assert "<x>" not in mine
+
+
+# The loop dashboard.html had before waiting_items.
+FORMER_WAITING_LOOP = """{% load care %}{% for assignment in waiting %}
+        <li class="list-group-item">
+          <a href="{% url 'sessions_app:provider-session-detail' assignment.session.uuid %}#hw-{{ assignment.uuid }}">{{ assignment.title }}</a>
+          <div class="small text-body-secondary">{{ assignment.session.client.user.full_name }} · session {{ assignment.session.sequence }} · submitted {{ assignment.submitted_at|moment }}</div>
+        </li>
+        {% endfor %}"""  # noqa: E501 - the template's own lines
+
+
+def test_waiting_items_show_what_the_template_loop_showed(provider, client_profile):
+    client_profile.user.full_name = 'Chloé <b>&</b> "Client"'
+    client_profile.user.save()
+    sessions = schedule(
+        by=provider,
+        client=client_profile,
+        start=timezone.now() - dt.timedelta(days=3),
+        repeat=2,
+        homework=["Walk <daily>", "Journal & breathe"],
+    )
+    for session in sessions:
+        for assignment in session.assignments.all():
+            services.assignment_submit(
+                actor=client_profile.user, assignment=assignment, response="x"
+            )
+    waiting = list(
+        Assignment.objects.select_related("session__client__user").order_by("submitted_at", "pk")
+    )
+    assert len(waiting) == 4
+    with timezone.override(provider.clinic.tzinfo):
+        ours = waiting_items(waiting)
+        theirs = engines["django"].from_string(FORMER_WAITING_LOOP).render({"waiting": waiting})
+    assert _tags(ours) == _tags(theirs)
+    assert "&lt;daily&gt;" in ours and "Chloé &lt;b&gt;&amp;&lt;/b&gt; &quot;Client&quot;" in ours

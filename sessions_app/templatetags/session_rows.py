@@ -84,6 +84,22 @@ def dashboard_session_items(sessions, now):
 
 
 @register.simple_tag
+def waiting_items(assignments):
+    """The `<li>`s of the dashboard's homework waiting for feedback (dashboard.html), for
+    assignments with their session, its client and the client's user."""
+    session_url = url_for_each("sessions_app:provider-session-detail")
+    items = [
+        '<li class="list-group-item">'
+        f'<a href="{_text(session_url(a.session.uuid))}#hw-{_text(a.uuid)}">{_text(a.title)}</a>'
+        '<div class="small text-body-secondary">'
+        f"{_text(a.session.client.user.full_name)} · session {_text(a.session.sequence)} · "
+        f"submitted {moment(a.submitted_at)}</div></li>"
+        for a in assignments
+    ]
+    return mark_safe("\n".join(items))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
 def filter_fields(form, checkboxes=False):
     """The session list's filter fields (session_list.html): the checkboxes, or the others.
     A template loop over eight fields resolved a dozen variables for each."""
