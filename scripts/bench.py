@@ -429,11 +429,14 @@ def run(args):
         report = summarize(
             args, target.sessions, urls, target.runs, target.queries, rss.get(target, {})
         )
+        if reports:
+            # Issue 7's targets are the large database's; the small one is for comparison.
+            print("\n(the comparison database: its targets are shown, not required)")
         show(report)
         save(report)
         reports.append(report)
     ok = compare(reports[0], reports[1] if len(reports) == 2 else None)
-    return 0 if all(r["all_targets_met"] for r in reports) and ok is not False else 1
+    return 0 if reports[0]["all_targets_met"] and ok is not False else 1
 
 
 def summarize(args, sessions, urls, runs, queries, rss):
