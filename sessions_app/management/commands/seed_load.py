@@ -14,6 +14,7 @@ each: an inconsistent load is rolled back, never committed. CHECK constraints st
 # random but needs no cryptographic randomness (S311).
 # ruff: noqa: S311, S608
 
+import contextlib
 import random
 import time
 from dataclasses import dataclass, field
@@ -116,6 +117,17 @@ class Generator:
         self.rows = {name: [] for name in COLUMNS}
         self.next_id = dict.fromkeys(COLUMNS, 1)
         self.counts = dict.fromkeys(COLUMNS, 0)
+
+    @contextlib.contextmanager
+    def drawing_from(self, rng):
+        """Draw from `rng` for a while: the featured people's data comes from a stream of
+        its own, the same whatever the load's size, so that the benchmark compares the same
+        pages on a small and a large database."""
+        shared, self.rng = self.rng, rng
+        try:
+            yield
+        finally:
+            self.rng = shared
 
     def uuid(self):
         bits = self.rng.getrandbits(128)
@@ -410,30 +422,36 @@ class Command(BaseCommand):
 
             ppc = options["providers_per_clinic"]
             clinic_ids = [gen.clinic(i) for i in range(n_clinics)]
-            providers = {
-                clinic_id: [
-                    gen.provider(
-                        clinic_id,
-                        profile.PROVIDER_EMAIL
-                        if (clinic_id, k) == (clinic_ids[0], 0)
-                        else f"provider{(clinic_id - 1) * ppc + k + 1}@load.example",
-                        admin=k == 0,
-                    )
-                    for k in range(ppc)
-                ]
-                for clinic_id in clinic_ids
-            }
+            # The featured provider, their caseload and its history are drawn from a stream
+            # of their own: the same at any size (see Generator.drawing_from).
+            featured = random.Random(f"{options['seed']}:featured")
+            providers = {}
+            for clinic_id in clinic_ids:
+                providers[clinic_id] = []
+                for k in range(ppc):
+                    star = (clinic_id, k) == (clinic_ids[0], 0)
+                    with gen.drawing_from(featured if star else rng):
+                        providers[clinic_id].append(
+                            gen.provider(
+                                clinic_id,
+                                profile.PROVIDER_EMAIL
+                                if star
+                                else f"provider{(clinic_id - 1) * ppc + k + 1}@load.example",
+                                admin=k == 0,
+                            )
+                        )
             star = providers[clinic_ids[0]][0]
             # The caseload: clients of the first clinic with the featured provider as the
             # only care-team member; nobody else has them, whatever the load's size.
-            caseload = [
-                gen.client(
-                    clinic_ids[0],
-                    profile.CLIENT_EMAIL if i == 0 else f"caseload{i}@load.example",
-                    [star],
-                )
-                for i in range(profile.CASELOAD)
-            ]
+            with gen.drawing_from(featured):
+                caseload = [
+                    gen.client(
+                        clinic_ids[0],
+                        profile.CLIENT_EMAIL if i == 0 else f"caseload{i}@load.example",
+                        [star],
+                    )
+                    for i in range(profile.CASELOAD)
+                ]
             others = []
             for i in range(n_clients - profile.CASELOAD):
                 clinic_id = clinic_ids[i % n_clinics]
@@ -444,12 +462,13 @@ class Command(BaseCommand):
             self.copy(cursor, names, gen, ["Client", "CareTeamMembership"])
             self.phase(f"{gen.counts['User']:,} people")
 
-            for i, client in enumerate(caseload):
-                # The featured client's session in progress is the last: nothing upcoming.
-                upcoming = 0 if i == 0 else rng.choice((0, 0, 1, 2))
-                gen.history(
-                    client, profile.WEEKS, active=True, upcoming=upcoming, featured_last=i == 0
-                )
+            with gen.drawing_from(featured):
+                for i, client in enumerate(caseload):
+                    # The featured client's session in progress is the last: nothing upcoming.
+                    upcoming = 0 if i == 0 else featured.choice((0, 0, 1, 2))
+                    gen.history(
+                        client, profile.WEEKS, active=True, upcoming=upcoming, featured_last=i == 0
+                    )
             pending = gen.counts["Session"]
             counts = sessions_per_client(rng, total - gen.counts["Session"], len(others))
             for client, count in zip(others, counts, strict=True):
