@@ -439,6 +439,17 @@ def run(args):
     return 0 if reports[0]["all_targets_met"] and ok is not False else 1
 
 
+def cpu_ms(result):
+    return result["app_cpu_ms"] + result["db_cpu_ms"]
+
+
+def paired(runs, others, measure=lambda result: result["rps"]):
+    """The median over rounds of `runs`' measure over `others`' in the same round."""
+    return statistics.median(
+        measure(run) / max(measure(other), 1e-9) for run, other in zip(runs, others, strict=True)
+    )
+
+
 def summarize(args, sessions, urls, runs, queries, rss):
     rows = []
     healthz = statistics.median(r["rps"] for r in runs["healthz"])
@@ -484,7 +495,9 @@ def summarize(args, sessions, urls, runs, queries, rss):
     by_name = {row["url"]: row for row in rows}
     checks = {}
     if "session list p1" in by_name and "session list p40" in by_name:
-        spread = by_name["session list p40"]["rps"] / by_name["session list p1"]["rps"]
+        # Each round's page 40 against the page 1 measured just before it, the median of
+        # those: the machine's drift between rounds weighs on neither.
+        spread = paired(by_name["session list p40"]["runs"], by_name["session list p1"]["runs"])
         checks["page 40 within 10 % of page 1"] = {
             "value": round(spread, 3),
             "ok": spread >= 1 - PAGE40_SPREAD,
@@ -581,14 +594,18 @@ def compare(report, other):
     for row in large["urls"]:
         other_row = small_rows.get(row["url"])
         if other_row:
-            ratio = row["rps"] / other_row["rps"]
+            if same_run:  # each round's pair, measured back to back
+                ratio = paired(row["runs"], other_row["runs"])
+            else:
+                ratio = row["rps"] / other_row["rps"]
             ok = ok and ratio >= 1 - SCALE_SPREAD
             flags = "ok" if ratio >= 1 - SCALE_SPREAD else "FAIL"
             cpu_text = "     -"
             if "app_cpu_ms" in row and "app_cpu_ms" in other_row:
-                cpu = (other_row["app_cpu_ms"] + other_row["db_cpu_ms"]) / max(
-                    row["app_cpu_ms"] + row["db_cpu_ms"], 1e-6
-                )
+                if same_run:
+                    cpu = paired(other_row["runs"], row["runs"], cpu_ms)
+                else:
+                    cpu = cpu_ms(other_row) / max(cpu_ms(row), 1e-6)
                 cpu_text = f"{cpu:6.3f}"
                 flags += "/" + ("ok" if cpu >= 1 - SCALE_SPREAD else "FAIL")
             print(f"  {row['url']:<20} {ratio:6.3f} {cpu_text}  {flags}")
