@@ -10,8 +10,8 @@ in the templates."""
 import html
 
 from django import forms, template
+from django.http import QueryDict
 from django.template.defaultfilters import pluralize
-from django.template.defaulttags import querystring
 from django.utils.safestring import mark_safe
 
 from sessions_app.templatetags.care import moment, timing_badge, when
@@ -135,8 +135,15 @@ def page_links(context, page, page_range):
     its page (Django's querystring tag, called directly rather than a dozen times through
     the template engine)."""
 
+    # What querystring(context, page=number) gives, with the request's query copied once
+    # for all the links rather than once for each.
+    params = QueryDict(mutable=True)
+    for key, value in context.request.GET.items():
+        params[key] = value
+
     def link(number, text, rel=""):
-        href = _text(querystring(context, page=number))
+        params["page"] = number
+        href = _text(f"?{params.urlencode()}")
         rel = f' rel="{rel}"' if rel else ""
         return f'<li class="page-item"><a class="page-link" href="{href}"{rel}>{text}</a></li>'
 

@@ -339,7 +339,11 @@ class SessionListView(ProviderRequiredMixin, ListView):
     paginate_by = 25
 
     def get_form(self):
-        return SessionListFilterForm(self.request.GET or None, provider=self.provider)
+        # A query with no filter in it (a page number alone) leaves the form unbound, as
+        # no query does: there is nothing to check.
+        query = self.request.GET
+        given = any(name in query for name in SessionListFilterForm.base_fields)
+        return SessionListFilterForm(query if given else None, provider=self.provider)
 
     def filters(self, data):
         """The filters given, as session_ids.list_filtered takes them."""
