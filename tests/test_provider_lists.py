@@ -587,3 +587,21 @@ def test_timeline_query_count_does_not_grow(
         content = rendered(response)
     assert response.context["session_count"] == size
     assert content.count(' data-timing="') == size
+
+
+def test_a_page_number_alone_shows_the_filters_as_no_query_does(login, provider, client_profile):
+    schedule(by=provider, client=client_profile, start=days_ago(200), repeat=30)
+    http_client = login(provider.user)
+
+    def filters(response):
+        return str(page(response).find("form", attrs={"aria-label": "Filter sessions"}))
+
+    plain = http_client.get(SESSION_LIST)
+    second = http_client.get(SESSION_LIST, {"page": 2})
+    assert filters(second) == filters(plain)
+    assert not second.context["form"].errors
+    # A filter given with a page number is still a filter.
+    closed = http_client.get(SESSION_LIST, {"page": 1, "status": "closed"})
+    chosen = page(closed).select_one("select[name=status] option[selected]")
+    assert chosen is not None and chosen["value"] == "closed"
+    assert all(s.status == "closed" for s in closed.context["sessions"])
