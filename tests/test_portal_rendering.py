@@ -463,11 +463,13 @@ def test_a_session_page_without_homework_is_the_page_it_was(
 
 
 def test_another_clients_session_is_not_found(session, other_client, clinic_admin):
-    view = SessionDetailView()
-    view.setup(get("/", other_client.user), session_id=session.uuid)
-    view.client_profile = other_client
+    def shown(client, session_id):
+        view = SessionDetailView()
+        view.setup(get("/", client.user), session_id=session_id)
+        view.client_profile = client
+        return view.get(view.request, session_id).context_data["session"]
+
     with pytest.raises(Http404):
-        view.get_session(session.uuid)
+        shown(other_client, session.uuid)
     [theirs] = schedule(by=clinic_admin, client=session.client, provider=None)
-    view.client_profile = session.client
-    assert view.get_session(theirs.uuid) == theirs
+    assert shown(session.client, theirs.uuid) == theirs

@@ -1,5 +1,5 @@
-"""The sessions' ids that the API's list and detail read from a person's scope, with SQL
-written once per shape (clinic/compiled.py).
+"""The sessions that the API's list and detail and the session pages read from a person's
+scope, with SQL written once per shape (clinic/compiled.py).
 
 Building and compiling these scoped, filtered querysets with the ORM cost more CPU than
 PostgreSQL takes to run them (about 1.5 ms for the list's count and page, 0.8 ms for a
@@ -74,9 +74,7 @@ def page_ids(user, filters, *, ordering, size, offset):
 
 _by_uuid = {
     role: CompiledQuery(
-        lambda person_id, session_id, role=role: (
-            _scoped(role, person_id).filter(uuid=session_id).values_list("pk", flat=True)
-        ),
+        lambda person_id, session_id, role=role: _scoped(role, person_id).filter(uuid=session_id),
         _PERSON,
         uuid.UUID(int=2_000_005),
     )
@@ -84,13 +82,17 @@ _by_uuid = {
 }
 
 
-def session_pk(user, session_id):
-    """The id of the session `session_id` (a UUID) if `user` may see it, else None."""
+def visible_session(user, session_id):
+    """The session `session_id` (a UUID) if `user` may see it, else None: the API's detail
+    and both session pages."""
     role = _role(user)
     if role is None:
-        found = list(
-            Session.objects.visible_to(user).filter(uuid=session_id).values_list("pk", flat=True)
-        )
-    else:
-        found = _by_uuid[role[0]](role[1], session_id)
+        return Session.objects.visible_to(user).filter(uuid=session_id).first()
+    found = _by_uuid[role[0]](role[1], session_id)
     return found[0] if found else None
+
+
+def session_pk(user, session_id):
+    """The id of the session `session_id` (a UUID) if `user` may see it, else None."""
+    session = visible_session(user, session_id)
+    return None if session is None else session.pk

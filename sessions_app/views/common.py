@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.views import View
 
 from clinic.templatetags.url_memo import memo_reverse
 from sessions_app import services
+from sessions_app.api import scoped
 from sessions_app.forms import MessageForm
 from sessions_app.models import Assignment, Feedback, Message, ReadPosition, Session
 from sessions_app.reads import ReadByIds
@@ -169,6 +171,17 @@ class SessionPageMixin:
             **self.extra_context(session, page, forms),
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
+
+
+class SessionDetailBase(SessionPageMixin, View):
+    """A session page, shown: its session read by UUID within the person's scope with SQL
+    written once (api/scoped.py), 404 outside it."""
+
+    def get(self, request, session_id):
+        session = scoped.visible_session(request.user, session_id)
+        if session is None:
+            raise Http404("No such session.")
+        return self.render_page(session)
 
 
 class SessionActionView(SessionPageMixin, View):

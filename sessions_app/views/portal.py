@@ -1,12 +1,9 @@
 """The client portal: dashboard, sessions, homework answers and messages."""
 
 import datetime as dt
-import uuid
 
 from django.db.models import Count, Window
-from django.http import Http404
 from django.utils import timezone
-from django.views import View
 from django.views.generic import TemplateView
 
 from clinic.compiled import CompiledQuery, Constant, viewer
@@ -18,6 +15,7 @@ from sessions_app.models import Assignment, Feedback, Session
 from .common import (
     AssignmentActionBase,
     MessagePostBase,
+    SessionDetailBase,
     SessionPageMixin,
     message_form,
     url_for_each,
@@ -48,7 +46,6 @@ def my_sessions(user):
 # Stand-ins for the values of the dashboard's compiled queries (clinic/compiled.py).
 _USER, _CLIENT = -1_000_001, -1_000_002
 _NOW = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
-_SESSION = uuid.UUID(int=1_000_003)
 
 
 def _client(client_id, user_id=_USER):
@@ -205,25 +202,8 @@ class PortalSessionPage(ClientRequiredMixin, SessionPageMixin):
         return {"assignment_rows": rows}
 
 
-# The session a page shows, by its UUID among the client's (SQL written once, as above).
-_my_session = CompiledQuery(
-    lambda client_id, session_id: Session.objects.visible_to(_client(client_id)).filter(
-        uuid=session_id
-    ),
-    _CLIENT,
-    _SESSION,
-)
-
-
-class SessionDetailView(PortalSessionPage, View):
-    def get_session(self, session_id):
-        sessions = _my_session(self.client_profile.pk, session_id)
-        if not sessions:
-            raise Http404("No such session.")
-        return sessions[0]
-
-    def get(self, request, session_id):
-        return self.render_page(self.get_session(session_id))
+class SessionDetailView(PortalSessionPage, SessionDetailBase):
+    pass
 
 
 class MessagePostView(PortalSessionPage, MessagePostBase):

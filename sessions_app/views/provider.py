@@ -1,16 +1,12 @@
 """Care providers' session pages: schedule, detail, homework, feedback, messages, close."""
 
-import uuid
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views import View
 
-from clinic.compiled import CompiledQuery, viewer
 from clinic.mixins import ProviderRequiredMixin
 from clinic.models import CareTeamMembership
 from sessions_app import services
@@ -21,13 +17,13 @@ from sessions_app.forms import (
     HomeworkFormSet,
     ScheduleForm,
 )
-from sessions_app.models import Session
 from sessions_app.reads import ReadByIds
 
 from .common import (
     AssignmentActionBase,
     MessagePostBase,
     SessionActionView,
+    SessionDetailBase,
     SessionPageMixin,
     add_service_error,
     message_form,
@@ -78,26 +74,8 @@ class ProviderSessionPage(ProviderRequiredMixin, SessionPageMixin):
         }
 
 
-# The session the page shows, by its UUID among the provider's caseload: the SQL of
-# visible_to(provider) written once (clinic/compiled.py), as the portal's page does.
-_caseload_session = CompiledQuery(
-    lambda provider_id, session_id: Session.objects.visible_to(
-        viewer(-4_000_001, provider_id=provider_id)
-    ).filter(uuid=session_id),
-    -4_000_002,
-    uuid.UUID(int=4_000_003),
-)
-
-
-class SessionDetailView(ProviderSessionPage, View):
-    def get_session(self, session_id):
-        sessions = _caseload_session(self.request.user.provider_profile.pk, session_id)
-        if not sessions:
-            raise Http404("No such session.")
-        return sessions[0]
-
-    def get(self, request, session_id):
-        return self.render_page(self.get_session(session_id))
+class SessionDetailView(ProviderSessionPage, SessionDetailBase):
+    pass
 
 
 class AssignmentAddView(ProviderSessionPage, SessionActionView):
