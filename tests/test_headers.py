@@ -335,3 +335,16 @@ def test_api_docs_work_under_the_policy(login, provider):
         if src.startswith("/api/docs/"):
             assert response["Content-Type"].startswith("application/javascript")
             assert "SwaggerUIBundle" in response.content.decode()
+
+
+def test_makemigrations_runs_without_a_secret_key_and_nothing_else_does(tmp_path):
+    database = f"sqlite:///{tmp_path / 'bare.sqlite3'}"
+    checked = _manage(
+        "makemigrations", "--check", "--dry-run", SECRET_KEY="", DATABASE_URL=database
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "No changes detected" in checked.stdout
+    for command in (["check"], ["migrate", "--check"]):
+        refused = _manage(*command, SECRET_KEY="", DATABASE_URL=database)
+        assert refused.returncode != 0
+        assert "SECRET_KEY must be set when DEBUG is off." in refused.stderr
