@@ -3,9 +3,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from audit.views import ClinicAuditView
+from sessions_app.api.schema import SchemaView
 
 from . import views
 
@@ -33,7 +34,7 @@ urlpatterns = [
     path("", include((clinic_patterns, "clinic"))),
     path("", include("sessions_app.urls")),
     path("api/v1/", include("sessions_app.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's set-up as a script file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("accounts/", include("allauth.urls")),

@@ -1,15 +1,20 @@
 """API tokens (command and account page), throttling, the OpenAPI schema and its docs."""
 
+import concurrent.futures
 import io
 import json
 import re
+import threading
+import time
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import UserRateThrottle
+
+from sessions_app.api.schema import SchemaView
 
 from .api_helpers import API, token_client
 
@@ -143,6 +148,32 @@ def test_schema_is_served_and_validates(provider, tmp_path):
     assert yaml.content.startswith(b"openapi: 3.0.3")
     # drf-spectacular's own validation, failing on any warning as well.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "s.yaml")
+
+
+def test_schema_generations_in_one_process_run_one_at_a_time(monkeypatch):
+    # drf-spectacular's first generation in a process writes onto its extension classes;
+    # two threads generating at once could read that half-written and answer 500.
+    running, most = 0, 0
+    count_lock = threading.Lock()
+
+    def generate(self, request=None, public=False):
+        nonlocal running, most
+        with count_lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with count_lock:
+            running -= 1
+        return {"openapi": "3.0.3"}
+
+    monkeypatch.setattr(SchemaView.generator_class, "get_schema", generate)
+    view = SchemaView.as_view(authentication_classes=[], permission_classes=[])
+    request = APIRequestFactory().get("/api/schema/", {"format": "json"})
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(lambda _: view(request).status_code, range(4)))
+
+    assert statuses == [200] * 4
+    assert most == 1
 
 
 def test_schema_has_every_endpoint_of_the_design(schema):
