@@ -38,8 +38,11 @@ sys.path.insert(0, str(ROOT))
 
 from sessions_app import loadprofile as profile  # noqa: E402
 
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+# The virtualenv the server runs in: `make bench` makes one on the system's CPython
+# (Makefile, BENCH_PYTHON); without BENCH_VENV, the project's own.
+VENV_BIN = Path(os.environ.get("BENCH_VENV", ROOT / ".venv")) / "bin"
+PYTHON = VENV_BIN / "python"
+GUNICORN = VENV_BIN / "gunicorn"
 RESULTS = ROOT / "bench-results"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/caresessions_load"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/1"
@@ -377,10 +380,19 @@ class Target:
         )
 
 
+def interpreter():
+    """Which CPython serves: its version and where its executable really is."""
+    code = "import os, sys; print(sys.version.split()[0], os.path.realpath(sys.executable))"
+    return subprocess.run(
+        [str(PYTHON), "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
 def run(args):
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does it).")
     args.load_before = os.getloadavg()
+    args.python = interpreter()
     targets = [Target(args, args.database_url, args.redis_url)]
     # The smaller database, measured in the same rounds, URL by URL: what the machine does
     # meanwhile weighs on both alike, and the comparison shows what the data size costs.
@@ -515,6 +527,7 @@ def summarize(args, sessions, urls, runs, queries, rss):
         "seconds": args.seconds,
         "rounds": args.rounds,
         "cpus": os.cpu_count(),
+        "python": args.python,
         "load_average_after": os.getloadavg(),
         "load_average_before": args.load_before,
         "healthz_rps": round(healthz, 1),
@@ -531,6 +544,7 @@ def show(report):
     print(
         f"{report['sessions']:,} sessions, {report['connections']} connections, "
         f"{report['rounds']} rounds of {report['seconds']} s, {report['workers']} workers"
+        f" on CPython {report['python']}"
     )
     print(
         "load average before and after: "
