@@ -162,7 +162,9 @@ def page_links(context, page, page_range):
                 '<li class="page-item active" aria-current="page">'
                 f'<span class="page-link">{hidden}{_text(number)}</span></li>'
             )
-        elif number == page.paginator.ELLIPSIS:
+        elif not isinstance(number, int):
+            # The paginator's ELLIPSIS, a lazy translation: comparing each number with it
+            # translated it anew.
             items.append(disabled(_text(number)))
         else:
             items.append(link(number, f"{hidden}{_text(number)}"))
