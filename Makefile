@@ -81,7 +81,9 @@ BENCH_STAMP := $(BENCH_VENV)/.installed-$(notdir $(BENCH_PYTHON))
 
 $(BENCH_STAMP): pyproject.toml
 	rm -rf $(BENCH_VENV)
-	$(BENCH_PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PYTHON) -m venv $(BENCH_VENV) || { \
+		echo "make bench: no virtualenv from $(BENCH_PYTHON) (Debian's needs python3.11-venv); serving on $(PYTHON)" >&2; \
+		rm -rf $(BENCH_VENV) && $(PYTHON) -m venv $(BENCH_VENV); }
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e .
 	touch $@
