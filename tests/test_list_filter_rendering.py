@@ -138,7 +138,16 @@ FORMER_PAGE_LINKS = """
 
 @pytest.mark.parametrize("count", [30, 26 * 25])
 @pytest.mark.parametrize(
-    "query", ["", "page=1", "page=2", "page=13", "page=26", "client=a&b=<x>&status=open&page=7"]
+    "query",
+    [
+        "",
+        "page=1",
+        "page=2",
+        "page=13",
+        "page=26",
+        "client=a&b=<x>&status=open&page=7",
+        "a=1&a=2&page=3",
+    ],
 )
 def test_page_links_show_what_the_template_showed(rf, count, query):
     request = rf.get(f"/provider/sessions/?{query}")

@@ -136,10 +136,10 @@ def page_links(context, page, page_range):
     the template engine)."""
 
     # What querystring(context, page=number) gives, with the request's query copied once
-    # for all the links rather than once for each.
+    # for all the links rather than once for each (every value of a repeated key kept).
     params = QueryDict(mutable=True)
-    for key, value in context.request.GET.items():
-        params[key] = value
+    for key, values in context.request.GET.lists():
+        params.setlist(key, values)
 
     def link(number, text, rel=""):
         params["page"] = number
