@@ -30,14 +30,13 @@ CLIENT_NAV = (
 _CSRF = CsrfTokenNode()
 
 
-def _links(items, current):
-    return "".join(
-        f'<li class="nav-item"><a class="nav-link active" aria-current="page" '
-        f'href="{escape(memo_reverse("sessions_app:" + name))}">{label}</a></li>'
-        if name == current
-        else f'<li class="nav-item"><a class="nav-link" '
-        f'href="{escape(memo_reverse("sessions_app:" + name))}">{label}</a></li>'
-        for name, label in items
+def _link(url_name, label, *, active=False, current=False):
+    """A navigation link: `active` marks it, `current` also tells assistive technology."""
+    classes = "nav-link active" if active or current else "nav-link"
+    aria = ' aria-current="page"' if current else ""
+    return (
+        f'<li class="nav-item"><a class="{classes}"{aria} '
+        f'href="{escape(memo_reverse(url_name))}">{label}</a></li>'
     )
 
 
@@ -45,25 +44,21 @@ def _navigation(context, user, match):
     current = match.url_name if match is not None else None
     provider = context.get("current_provider")
     if provider:
-        links = _links(PROVIDER_NAV, current)
+        links = "".join(
+            _link(f"sessions_app:{name}", label, current=name == current)
+            for name, label in PROVIDER_NAV
+        )
         if provider.is_clinic_admin:
-            active = (
-                " active"
-                if match is not None and match.namespace == "clinic" and current != "home"
-                else ""
-            )
-            links += (
-                f'<li class="nav-item"><a class="nav-link{active}" '
-                f'href="{escape(memo_reverse("clinic:people"))}">Clinic</a></li>'
-            )
+            in_clinic = match is not None and match.namespace == "clinic" and current != "home"
+            links += _link("clinic:people", "Clinic", active=in_clinic)
         return links
     if context.get("current_client"):
-        return _links(CLIENT_NAV, current)
-    if user.is_staff:
-        return (
-            f'<li class="nav-item"><a class="nav-link" '
-            f'href="{escape(memo_reverse("admin:index"))}">Admin</a></li>'
+        return "".join(
+            _link(f"sessions_app:{name}", label, current=name == current)
+            for name, label in CLIENT_NAV
         )
+    if user.is_staff:
+        return _link("admin:index", "Admin")
     return ""
 
 

@@ -174,14 +174,18 @@ class SessionPageMixin:
 
 
 class SessionDetailBase(SessionPageMixin, View):
-    """A session page, shown: its session read by UUID within the person's scope with SQL
-    written once (api/scoped.py), 404 outside it."""
+    """A session page, shown."""
 
-    def get(self, request, session_id):
-        session = scoped.visible_session(request.user, session_id)
+    def get_session(self, session_id):
+        # The same scope as sessions(), with SQL written once (api/scoped.py); the actions
+        # keep the queryset, which also reads what their services need.
+        session = scoped.visible_session(self.request.user, session_id)
         if session is None:
             raise Http404("No such session.")
-        return self.render_page(session)
+        return session
+
+    def get(self, request, session_id):
+        return self.render_page(self.get_session(session_id))
 
 
 class SessionActionView(SessionPageMixin, View):
