@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import gettext_lazy as _
 
 from .models import CareProvider, User
 from .services import FOREIGN_CARE_TEAM_MEMBER, ROLE_CLIENT, ROLE_PROVIDER
@@ -83,3 +85,12 @@ class CareTeamForm(forms.Form):
 
 class InvitationPasswordForm(SetPasswordForm):
     pass
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of pages and emails"),
+        choices=[("", _("As my browser asks (else English)")), *settings.LANGUAGES],
+        required=False,
+        widget=forms.RadioSelect,
+    )

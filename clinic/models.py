@@ -1,11 +1,13 @@
 import uuid
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def time_zone_choices():
@@ -43,6 +45,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Can log in to the Django admin (platform operators)."
     )
     is_active = models.BooleanField(default=True)
+    # Empty: the browser's language (Accept-Language), then English.
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES, default=""
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

@@ -125,3 +125,10 @@ def api_token_revoke(*, user):
         if revoked:
             record(action="api_token.revoke", user=user)
     return revoked
+
+
+def user_language_set(*, user, language):
+    """The language of a person's pages and emails; "" follows their browser."""
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the person's chosen language, else the browser's.
+    "clinic.middleware.LanguageMiddleware",
     "audit.middleware.AuditMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "clinic.middleware.ClinicTimeZoneMiddleware",
@@ -73,21 +75,31 @@ if env.bool("QUERY_COUNT_HEADER", default=False):
 ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
 
+_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.template.context_processors.i18n",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "clinic.context_processors.roles",
+]
+# The product's pages are Jinja2 templates (templates/): fast, and translatable. allauth's
+# pages, the admin's and the emails stay on Django's engine (templates/django/), whose
+# base.html draws the same layout from templates/layout/.
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
+        "APP_DIRS": False,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "clinic.context_processors.roles",
-            ],
-            # {% url %} that reverses each URL once per process (clinic/templatetags).
-            "builtins": ["clinic.templatetags.url_memo"],
+            "environment": "clinic.jinja2.environment",
+            "context_processors": _CONTEXT_PROCESSORS,
         },
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates" / "django"],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": _CONTEXT_PROCESSORS},
     },
 ]
 
@@ -252,7 +264,13 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CareSessions <no-reply@localhost>")
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The languages a person may choose on their account page (User.language); without a
+# choice, the browser's Accept-Language picks one of these, then English.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# How the pages write moments and days in each language (clinic/formats).
+FORMAT_MODULE_PATH = ["clinic.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -23,6 +23,7 @@ clinic_patterns = [
     ),
     path("invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("accounts/api-token/", views.ApiTokenView.as_view(), name="api-token"),
+    path("accounts/settings/", views.AccountSettingsView.as_view(), name="account"),
 ]
 
 # The admin's own log-in would bypass allauth's rate limits: send it through allauth.

@@ -4,12 +4,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from . import invitations, services
-from .forms import CareTeamForm, InvitationPasswordForm, InviteForm
+from .forms import CareTeamForm, InvitationPasswordForm, InviteForm, LanguageForm
 from .mixins import ClinicAdminRequiredMixin
 from .models import CareProvider, Client
 
@@ -177,3 +179,22 @@ class ApiTokenView(TemplateView):
         token = services.api_token_create(user=request.user)
         # The key is shown on this one response only; the page never shows it again.
         return self.render_to_response(self.get_context_data(new_key=token.key))
+
+
+class AccountSettingsView(FormView):
+    """A person's own settings: the language of their pages and emails."""
+
+    template_name = "clinic/account_settings.html"
+    form_class = LanguageForm
+
+    def get_initial(self):
+        return {"language": self.request.user.language}
+
+    def form_valid(self, form):
+        user = services.user_language_set(
+            user=self.request.user, language=form.cleaned_data["language"]
+        )
+        # The confirmation reads in the language just chosen.
+        with translation.override(user.language or translation.get_language()):
+            messages.success(self.request, _("Your settings are saved."))
+        return redirect("clinic:account")

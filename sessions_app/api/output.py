@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from clinic.models import CareProvider, Client
 from sessions_app.models import Assignment, Message, Session
-from sessions_app.reads import ReadByIds
+from clinic.compiled import ReadByIds
 
 
 def _text(column):

@@ -12,12 +12,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 
-from clinic.templatetags.url_memo import memo_reverse
+from django.urls import reverse as memo_reverse
 from sessions_app import services
 from sessions_app.api import scoped
 from sessions_app.forms import MessageForm
 from sessions_app.models import Assignment, Feedback, Message, ReadPosition, Session
-from sessions_app.reads import ReadByIds
+from clinic.compiled import ReadByIds
 
 
 def session_detail_queryset(user):

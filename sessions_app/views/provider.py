@@ -17,7 +17,7 @@ from sessions_app.forms import (
     HomeworkFormSet,
     ScheduleForm,
 )
-from sessions_app.reads import ReadByIds
+from clinic.compiled import ReadByIds
 
 from .common import (
     AssignmentActionBase,

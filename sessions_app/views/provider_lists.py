@@ -20,7 +20,7 @@ from django.views.generic import ListView, TemplateView
 from clinic.compiled import AnyOf, CompiledQuery, viewer
 from clinic.mixins import ProviderRequiredMixin
 from clinic.models import Client
-from clinic.templatetags.url_memo import memo_reverse
+from django.urls import reverse as memo_reverse
 from sessions_app.forms import SessionFilterForm, clients_offered, providers_offered
 from sessions_app.models import Assignment, Session, SessionRow
 from sessions_app.session_ids import list_page, waiting_for_feedback

@@ -1,0 +1,3 @@
+# How the pages write a moment and a day in Spanish (clinic.jinja2.when and day).
+SHORT_DATETIME_FORMAT = "D j M Y, H:i"
+SHORT_DATE_FORMAT = "j M Y"

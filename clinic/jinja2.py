@@ -1,0 +1,128 @@
+"""The Jinja2 environment of the product's pages (settings.TEMPLATES, as Zulip's
+zproject/jinja2): Django's URLs, static files, translations and crispy forms, and the few
+filters the templates share. Markup stays in the templates; these return text."""
+
+import functools
+import uuid
+
+from crispy_forms.utils import render_crispy_form
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import formats, timezone, translation
+from django.utils.html import json_script
+from jinja2 import Environment
+
+# Argument types whose str() is fixed by their value: a URL made of them can be kept.
+_PLAIN = frozenset({str, int, uuid.UUID})
+
+
+@functools.lru_cache(maxsize=2048)
+def _reverse(name, args, kwargs, urlconf, script_prefix, language):
+    # urlconf, script prefix and language are the key's only: reverse() reads them itself.
+    return reverse(name, args=args or None, kwargs=dict(kwargs) or None)
+
+
+def url(name, *args, **kwargs):
+    """Django's reverse(): url("app:name", arg) or url("app:name", key=arg). A page links
+    to a dozen fixed URLs, each reverse() tens of microseconds: those made of plain values
+    are kept per URLconf, script prefix and language."""
+    if all(type(value) in _PLAIN for value in (*args, *kwargs.values())):
+        return _reverse(
+            name,
+            args,
+            tuple(sorted(kwargs.items())),
+            get_urlconf(),
+            get_script_prefix(),
+            translation.get_language(),
+        )
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def url_for_each(name):
+    """A function of a UUID giving reverse(name, args=[uuid]): one reverse() for all the
+    rows of a page (a list shows 25 to a few hundred)."""
+    placeholder = str(uuid.UUID(int=0))
+    head, tail = url(name, placeholder).split(placeholder)
+    return lambda value: f"{head}{value}{tail}"
+
+
+def crispy(form, helper=None):
+    """{{ form|crispy }} / {% crispy form helper %} of crispy-forms' Django tags."""
+    return render_crispy_form(form, helper)
+
+
+def localtime(value):
+    """A moment on the current (clinic's) wall clock."""
+    return timezone.localtime(value)
+
+
+# Format characters that depend only on the wall-clock date, hour and minute (and the
+# language): a moment written with only these can be kept by those.
+_MINUTE_CHARS = frozenset("aAbdDEfFgGhHiJjlLmMnNPwyYz")
+_FORMAT_CHARS = frozenset("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ")
+
+
+@functools.lru_cache(maxsize=64)
+def _by_the_minute(pattern):
+    return "\\" not in pattern and set(pattern) & _FORMAT_CHARS <= _MINUTE_CHARS
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(language, format_name, wall_minute):
+    # language is the key's only: date_format() reads the active one itself.
+    return formats.date_format(wall_minute, format_name)
+
+
+def _format(local, format_name):
+    """formats.date_format(local, format_name): a page shows dozens of moments, each 40
+    microseconds through Django's formatter; kept by the minute where the format allows."""
+    language = translation.get_language()
+    if _by_the_minute(formats.get_format(format_name, lang=language)):
+        naive = local.replace(second=0, microsecond=0, tzinfo=None)
+        return _formatted(language, format_name, naive)
+    return formats.date_format(local, format_name)
+
+
+def when(value):
+    """A moment as a person reads it, on the clinic's wall clock, in their language:
+    SHORT_DATETIME_FORMAT (clinic/formats) and the zone's abbreviation."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return f"{_format(local, 'SHORT_DATETIME_FORMAT')} {local.tzname() or ''}".rstrip()
+
+
+def day(value):
+    """The day of a moment on the clinic's wall clock (SHORT_DATE_FORMAT)."""
+    if value is None:
+        return "—"
+    return _format(timezone.localtime(value), "SHORT_DATE_FORMAT")
+
+
+def isoformat(value):
+    return "" if value is None else timezone.localtime(value).isoformat()
+
+
+def number(value):
+    """A number in the reader's language (thousands separated)."""
+    return formats.number_format(value, force_grouping=True)
+
+
+def environment(**options):
+    options.pop("autoescape", None)  # Django's backend asks for it too: always on
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
+    # _(), gettext() and ngettext() of Django's catalogs; newstyle: named placeholders are
+    # filled (and escaped) by the call, as `{{ _("Hello %(name)s", name=who) }}`.
+    env.install_gettext_translations(translation, newstyle=True)
+    env.globals.update(
+        url=url,
+        url_for_each=url_for_each,
+        static=static,
+        crispy=crispy,
+        get_messages=get_messages,
+        get_language=translation.get_language,
+        json_script=json_script,
+    )
+    env.filters.update(when=when, day=day, isoformat=isoformat, localtime=localtime, number=number)
+    return env
