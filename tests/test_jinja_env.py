@@ -1,0 +1,110 @@
+"""clinic/jinja2.py: the pages' URLs and moments are Django's own, however they are kept."""
+
+import datetime as dt
+import uuid
+import zoneinfo
+
+import pytest
+from django.urls import reverse, set_script_prefix, set_urlconf
+from django.utils import formats, timezone, translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clinic import jinja2 as env
+
+ZONES = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "UTC"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    env._reverse.cache_clear()
+    yield
+    env._reverse.cache_clear()
+    set_urlconf(None)
+    set_script_prefix("/")
+
+
+def test_url_is_reverse_for_names_and_arguments():
+    session_id = uuid.uuid4()
+    name = "sessions_app:provider-session-detail"
+    assert env.url(name, session_id) == reverse(name, args=[session_id])
+    assert env.url(name, session_id=session_id) == reverse(name, kwargs={"session_id": session_id})
+    assert env.url("clinic:home") == reverse("clinic:home")
+    other = uuid.uuid4()
+    assert env.url(name, other) != env.url(name, session_id)
+
+
+def test_url_follows_the_script_prefix():
+    before = env.url("clinic:home")
+    set_script_prefix("/clinic-a/")
+    assert env.url("clinic:home") == "/clinic-a/" == reverse("clinic:home")
+    assert before == "/"
+
+
+def test_url_follows_the_urlconf_and_the_language():
+    set_urlconf("tests.i18n_urls")
+    with translation.override("en"):
+        english = env.url("home")
+    with translation.override("es"):
+        spanish = env.url("home")
+    assert (english, spanish) == ("/en/home/", "/es/home/")
+    set_urlconf(None)
+    assert env.url("clinic:home") == "/"
+
+
+def test_url_for_each_row_is_reverse():
+    for_each = env.url_for_each("sessions_app:portal-session-detail")
+    for _ in range(5):
+        value = uuid.uuid4()
+        assert for_each(value) == reverse("sessions_app:portal-session-detail", args=[value])
+
+
+def _django(value, format_name):
+    return formats.date_format(timezone.localtime(value), format_name)
+
+
+@given(
+    moment=st.datetimes(
+        min_value=dt.datetime(2000, 1, 1),
+        max_value=dt.datetime(2040, 1, 1),
+        timezones=st.just(dt.UTC),
+    ),
+    zone=st.sampled_from(ZONES),
+    language=st.sampled_from(["en", "es"]),
+)
+def test_moments_are_django_s_formats_in_each_language_and_zone(moment, zone, language):
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone)):
+        local = timezone.localtime(moment)
+        assert env.when(moment) == f"{_django(moment, 'SHORT_DATETIME_FORMAT')} {local.tzname()}"
+        assert env.day(moment) == _django(moment, "SHORT_DATE_FORMAT")
+        assert env.isoformat(moment) == local.isoformat()
+
+
+def test_a_moment_reads_in_the_reader_s_language():
+    moment = dt.datetime(2026, 12, 3, 15, 4, tzinfo=dt.UTC)
+    with timezone.override(zoneinfo.ZoneInfo("America/New_York")):
+        with translation.override("en"):
+            assert env.when(moment) == "Thu 3 Dec 2026, 10:04 EST"
+        with translation.override("es"):
+            assert env.when(moment).startswith("jue 3 Dic 2026, 10:04")
+
+
+def test_the_same_wall_minute_on_both_sides_of_a_clock_change_keeps_its_zone():
+    # 01:30 happens twice in New York on 1 Nov 2026: EDT, then EST.
+    first = dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.UTC)
+    second = first + dt.timedelta(hours=1)
+    with timezone.override(zoneinfo.ZoneInfo("America/New_York")):
+        assert env.when(first).endswith("01:30 EDT")
+        assert env.when(second).endswith("01:30 EST")
+
+
+def test_formats_with_seconds_or_zones_are_not_kept_by_the_minute():
+    assert env._by_the_minute("D j M Y, H:i")
+    assert not env._by_the_minute("H:i:s")
+    assert not env._by_the_minute("j M Y, H:i T")
+    assert not env._by_the_minute(r"j \d\e F")
+
+
+def test_missing_moments_read_as_a_dash():
+    assert env.when(None) == "—" == env.day(None)
+    assert env.isoformat(None) == ""
