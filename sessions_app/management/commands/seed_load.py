@@ -79,7 +79,10 @@ def tables():
 
 COLUMNS = {
     "Clinic": "id, uuid, name, slug, time_zone",
-    "User": "id, password, is_superuser, uuid, email, full_name, is_staff, is_active, date_joined",
+    "User": (
+        "id, password, is_superuser, uuid, email, full_name, is_staff, is_active, language, "
+        "date_joined"
+    ),
     "EmailAddress": 'id, email, verified, "primary", user_id',
     "CareProvider": "id, uuid, title, is_clinic_admin, user_id, clinic_id",
     "Client": "id, uuid, date_of_birth, user_id, clinic_id",
@@ -163,6 +166,7 @@ class Generator:
             full_name,
             "f",
             "t",
+            "",
             ts(self.now - 3 * 365 * 24 * HOUR),
         )
         self.add("EmailAddress", email, "t", "t", str(user_id))
