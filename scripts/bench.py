@@ -57,7 +57,8 @@ PAGE40_SPREAD = 0.10
 SCALE_SPREAD = 0.10
 
 SESSION = profile.SESSION_UUID
-# (name, path, who): who is None (no log-in), "provider" or "client".
+# (name, path, who): who is None (no log-in), "provider", "client" or "client in Spanish"
+# (the client's log-in, asking for Spanish pages).
 URLS = [
     ("healthz", "/healthz", None),
     ("provider dashboard", "/provider/", "provider"),
@@ -66,6 +67,7 @@ URLS = [
     ("session detail", f"/provider/sessions/{SESSION}/", "provider"),
     ("portal dashboard", "/portal/", "client"),
     ("portal session", f"/portal/sessions/{SESSION}/", "client"),
+    ("portal session (es)", f"/portal/sessions/{SESSION}/", "client in Spanish"),
     ("api session list", "/api/v1/sessions/", "provider"),
     ("api session detail", f"/api/v1/sessions/{SESSION}/", "provider"),
 ]
@@ -273,24 +275,25 @@ def log_in(base, email, password):
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def fetch(base, path, cookie):
-    """One GET: (status, query count)."""
-    request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
+def fetch(base, path, headers):
+    """One GET: (status, query count, language of the answer)."""
+    request = urllib.request.Request(base + path, headers=headers)
     try:
         with urllib.request.urlopen(request) as response:
             response.read()
-            return response.status, response.headers.get("X-Query-Count")
+            answer = response
     except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("X-Query-Count")
+        answer = error
+    return answer.status, answer.headers.get("X-Query-Count"), answer.headers["Content-Language"]
 
 
 # --- wrk ---------------------------------------------------------------------------------
 
 
-def wrk(url, cookie, seconds, connections, script):
+def wrk(url, headers, seconds, connections, script):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script, "--timeout", "5s"]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     report = json.loads(out.strip().splitlines()[-1])
     return {
@@ -327,7 +330,7 @@ class Target:
         self.env = server_env(args) | {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
         self.sessions = None
         self.server = None
-        self.cookies = {}
+        self.headers = {}
         self.queries = {}
         self.runs = {}
 
@@ -344,27 +347,32 @@ class Target:
         kind = "sync workers" if args.threads == 1 else f"workers x {args.threads} threads"
         print(f"{self.sessions:,} sessions; gunicorn, {args.workers} {kind} on {self.base}")
         self.server = start_gunicorn(self.env, port, args.workers, args.threads)
-        self.cookies = {
-            None: "",
-            "provider": log_in(self.base, profile.PROVIDER_EMAIL, args.password),
-            "client": log_in(self.base, profile.CLIENT_EMAIL, args.password),
+        client = {"Cookie": log_in(self.base, profile.CLIENT_EMAIL, args.password)}
+        self.headers = {
+            None: {},
+            "provider": {"Cookie": log_in(self.base, profile.PROVIDER_EMAIL, args.password)},
+            "client": client,
+            "client in Spanish": client | {"Accept-Language": "es"},
         }
 
     def warm_up(self, urls, script):
         for name, path, who in urls:
-            fetch(self.base, path, self.cookies[who])  # first visit: read positions and such
-            status, count = fetch(self.base, path, self.cookies[who])
+            headers = self.headers[who]
+            fetch(self.base, path, headers)  # first visit: read positions and such
+            status, count, language = fetch(self.base, path, headers)
             if status != 200:
                 raise SystemExit(f"{name}: {path} answered {status}, not 200.")
+            if language != headers.get("Accept-Language", "en"):
+                raise SystemExit(f"{name}: {path} answered in {language!r}.")
             self.queries[name] = int(count) if count is not None else None
-            wrk(self.base + path, self.cookies[who], 1, self.args.connections, script)
+            wrk(self.base + path, headers, 1, self.args.connections, script)
         self.runs = {name: [] for name, _, _ in urls}
 
     def measure(self, round_, name, path, who, script):
         args = self.args
         workers, backends = server_pids(self.server.pid, self.database_url)
         before = cpu_seconds(workers), cpu_seconds(backends)
-        result = wrk(self.base + path, self.cookies[who], args.seconds, args.connections, script)
+        result = wrk(self.base + path, self.headers[who], args.seconds, args.connections, script)
         after = cpu_seconds(workers), cpu_seconds(backends)
         # CPU per request, in the app and in PostgreSQL: unlike requests/s, it does not
         # depend on what else the machine is running.
