@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The Spanish catalog and its compiled form (build output): see `make messages`.
+PO := locale/es/LC_MESSAGES/django.po
+MO := $(PO:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -16,26 +19,52 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(MO)
+
+# Translations (locale/). `make messages` gathers the strings of the Python code, the Jinja2
+# templates and Django's templates into the Spanish catalog (clinic's makemessages reads
+# Jinja2) and compiles it; the compiled .mo is build output, made before run and test.
+# `make i18n-check` (CI) fails when the catalog lacks a string the sources have, or holds
+# one untranslated or fuzzy.
+GETTEXT_MISSING := make: GNU gettext is missing (msgfmt, xgettext): apt-get install gettext
+.PHONY: messages i18n-check
+
+$(MO): $(PO) | $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "$(GETTEXT_MISSING)" >&2; exit 1; }
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l es -i ".*" -i static -i node_modules
+
+messages: $(STAMP)
+	@command -v xgettext >/dev/null || { echo "$(GETTEXT_MISSING)" >&2; exit 1; }
+	DEBUG=1 $(BIN)/python manage.py makemessages -l es --no-obsolete
+	@$(MAKE) --no-print-directory $(MO)
+
+i18n-check: $(STAMP)
+	@command -v xgettext >/dev/null || { echo "$(GETTEXT_MISSING)" >&2; exit 1; }
+	DEBUG=1 $(BIN)/python manage.py makemessages -l es --check
+	@stats=$$(LC_ALL=C msgfmt --check --statistics -o /dev/null $(PO) 2>&1) || { echo "$$stats" >&2; exit 1; }; \
+	echo "$(PO): $$stats"; \
+	case "$$stats" in *fuzzy*|*untranslated*) \
+		msgattrib --no-obsolete --untranslated $(PO); msgattrib --no-obsolete --only-fuzzy $(PO); \
+		echo "make i18n-check: $(PO) has untranslated or fuzzy entries (above)" >&2; exit 1;; esac
 
 # The demo runs with DEBUG on (a development key and plain static files) unless told otherwise,
 # and without the two-factor requirement, so that a first visit needs no authenticator app.
 run: export DEBUG ?= 1
 run: export MFA_REQUIRED ?= 0
-run: $(STAMP)
+run: $(STAMP) $(MO)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # PostgreSQL when DATABASE_URL is set, the SQLite default otherwise.
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The browser tests (tests/e2e, marked e2e, left out of `make test`): Playwright drives
 # Debian's Chromium against a live server, with axe-core on every page and screenshots in
 # test-artifacts/e2e/. Playwright cannot download a browser here: Chromium must be installed.
 CHROMIUM ?= /usr/bin/chromium
-e2e: $(STAMP)
+e2e: $(STAMP) $(MO)
 	@test -x "$(CHROMIUM)" || { echo "make e2e: no Chromium at $(CHROMIUM). Install Debian's: apt-get install -y chromium (as root)" >&2; exit 1; }
 	E2E_CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
@@ -43,7 +72,7 @@ e2e: $(STAMP)
 # as a provider and as a client. DATABASE_URL names a fresh database (migrated and seeded
 # here); unset, a throwaway SQLite file. A few minutes.
 .PHONY: api-fuzz
-api-fuzz: $(STAMP)
+api-fuzz: $(STAMP) $(MO)
 	BIN=$(BIN) scripts/schemathesis.sh
 
 lint: $(STAMP)
@@ -88,6 +117,6 @@ $(BENCH_STAMP): pyproject.toml
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e .
 	touch $@
 
-bench: $(STAMP) $(BENCH_STAMP)
+bench: $(STAMP) $(BENCH_STAMP) $(MO)
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	BENCH_VENV=$(BENCH_VENV) $(BIN)/python scripts/bench.py run $(BENCH_ARGS)

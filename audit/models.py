@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -20,6 +21,14 @@ class AuditEventQuerySet(models.QuerySet):
     def of_clinic(self, clinic_id):
         return self.filter(clinic_id=clinic_id)
 
+    def visible_to(self, user):
+        """Events a person may read: a clinic admin those of their clinic, anyone else
+        none (staff read the trail in the Django admin)."""
+        provider = getattr(user, "careprovider", None) if user.is_authenticated else None
+        if provider is None or not provider.is_clinic_admin:
+            return self.none()
+        return self.of_clinic(provider.clinic_id)
+
 
 class AuditEvent(models.Model):
     """One thing that happened to health records or accounts: who, what, when, from where.
@@ -27,11 +36,11 @@ class AuditEvent(models.Model):
     Never holds free text written by people (messages, answers, feedback, notes)."""
 
     class Outcome(models.TextChoices):
-        OK = "ok", "Allowed"
-        DENIED = "denied", "Refused"
-        FAILED = "failed", "Failed"
+        OK = "ok", _("Allowed")
+        DENIED = "denied", _("Refused")
+        FAILED = "failed", _("Failed")
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # Kept as plain values as well as a link, so the record survives the account's changes.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -40,23 +49,26 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        verbose_name=_("person"),
     )
-    user_email = models.CharField(max_length=254, blank=True)
-    role = models.CharField(max_length=20, blank=True)
-    clinic_id = models.BigIntegerField(null=True, blank=True)
-    action = models.CharField(max_length=80)
-    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.OK)
-    object_type = models.CharField(max_length=40, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    method = models.CharField(max_length=10, blank=True)
-    path = models.CharField(max_length=300, blank=True)
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
+    user_email = models.CharField(_("email address"), max_length=254, blank=True)
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    clinic_id = models.BigIntegerField(_("clinic"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=80)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome, default=Outcome.OK)
+    object_type = models.CharField(_("object type"), max_length=40, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    method = models.CharField(_("method"), max_length=10, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["clinic_id", "at"], name="audit_clinic_at"),

@@ -1,16 +1,15 @@
-from django.views.generic import ListView
+from django.views.generic import TemplateView
 
 from clinic.mixins import ClinicAdminRequiredMixin
 
-from .models import AuditEvent
+from . import selectors
 
 
-class ClinicAuditView(ClinicAdminRequiredMixin, ListView):
+class ClinicAuditView(ClinicAdminRequiredMixin, TemplateView):
     """A clinic admin reads their own clinic's events, newest first."""
 
     template_name = "audit/clinic_events.html"
-    paginate_by = 50
-    context_object_name = "events"
 
-    def get_queryset(self):
-        return AuditEvent.objects.of_clinic(self.admin.clinic_id).order_by("-at", "-pk")
+    def get_context_data(self, **kwargs):
+        events = selectors.clinic_audit_events(admin=self.admin, page=self.request.GET.get("page"))
+        return super().get_context_data(clinic=self.admin.clinic, events=events, **kwargs)

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import CareProvider, CareTeamMembership, Client, Clinic, User
+
+admin.site.site_header = _("CareSessions administration")
+admin.site.site_title = _("CareSessions admin")
+
+ROLE_LABELS = {"provider": _("Care provider"), "client": _("Client")}
 
 
 @admin.register(User)
@@ -13,12 +19,12 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["uuid", "last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["uuid", "email", "password"]}),
-        ("Person", {"fields": ["full_name"]}),
+        (_("Person"), {"fields": ["full_name", "language"]}),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (
@@ -33,9 +39,9 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("careprovider", "client")
 
-    @admin.display(description="role")
+    @admin.display(description=_("role"))
     def role_label(self, obj):
-        return obj.role or "—"
+        return ROLE_LABELS.get(obj.role, "—")
 
 
 @admin.register(Clinic)
@@ -55,7 +61,7 @@ class CareProviderAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     readonly_fields = ["uuid"]
 
-    @admin.display(ordering="user__email")
+    @admin.display(description=_("email address"), ordering="user__email")
     def email(self, obj):
         return obj.user.email
 
@@ -64,8 +70,8 @@ class CareTeamInline(admin.TabularInline):
     model = CareTeamMembership
     extra = 1
     autocomplete_fields = ["provider"]
-    verbose_name = "care-team member"
-    verbose_name_plural = "care team"
+    verbose_name = _("care-team member")
+    verbose_name_plural = _("care team")
 
 
 @admin.register(Client)
@@ -81,10 +87,10 @@ class ClientAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("care_team__user")
 
-    @admin.display(ordering="user__email")
+    @admin.display(description=_("email address"), ordering="user__email")
     def email(self, obj):
         return obj.user.email
 
-    @admin.display(description="care team")
+    @admin.display(description=_("care team"))
     def care_team_names(self, obj):
         return ", ".join(str(p) for p in obj.care_team.all()) or "—"

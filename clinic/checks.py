@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.utils.translation import gettext as _
 
 
 @register(Tags.security, deploy=True)
@@ -10,9 +11,11 @@ def mfa_required_check(app_configs, **kwargs):
         return []
     return [
         Error(
-            "MFA_REQUIRED is off while DEBUG is off: providers and staff could see client "
-            "records without two-factor authentication.",
-            hint="Only the local demo may run without it; unset MFA_REQUIRED (on by default).",
+            _(
+                "MFA_REQUIRED is off while DEBUG is off: providers and staff could see "
+                "client records without two-factor authentication."
+            ),
+            hint=_("Only the local demo may run without it; unset MFA_REQUIRED (on by default)."),
             id="clinic.E001",
         )
     ]
@@ -28,9 +31,12 @@ def shared_cache_check(app_configs, **kwargs):
         return []
     return [
         Warning(
-            f"The cache ({backend}) is not shared between processes: log-in rate limits "
-            "and TOTP replay protection would not hold with several workers.",
-            hint="Set REDIS_URL (or CACHE_URL to another shared cache).",
+            _(
+                "The cache (%(backend)s) is not shared between processes: log-in rate "
+                "limits and TOTP replay protection would not hold with several workers."
+            )
+            % {"backend": backend},
+            hint=_("Set REDIS_URL (or CACHE_URL to another shared cache)."),
             id="clinic.W001",
         )
     ]

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import CareProvider, User
+from .models import CareProvider
 from .services import FOREIGN_CARE_TEAM_MEMBER, ROLE_CLIENT, ROLE_PROVIDER
 
 
@@ -21,66 +21,61 @@ class CareTeamField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+def care_team_field(**kwargs):
+    # The offered providers are set per form (the admin's clinic's); one outside them is
+    # another clinic's, or does not exist.
+    return CareTeamField(
+        queryset=CareProvider.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Care team"),
+        error_messages={"invalid_choice": FOREIGN_CARE_TEAM_MEMBER},
+        **kwargs,
+    )
+
+
 class InviteForm(forms.Form):
     role = forms.ChoiceField(
-        choices=[(ROLE_CLIENT, "Client"), (ROLE_PROVIDER, "Care provider")],
+        label=_("Role"),
+        choices=[(ROLE_CLIENT, _("Client")), (ROLE_PROVIDER, _("Care provider"))],
         widget=forms.RadioSelect,
         initial=ROLE_CLIENT,
     )
-    full_name = forms.CharField(max_length=150)
-    email = forms.EmailField(max_length=254)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
     title = forms.CharField(
+        label=_("Job title"),
         max_length=120,
         required=False,
-        help_text="Care providers only, e.g. Clinical psychologist.",
+        help_text=_("Care providers only, e.g. Clinical psychologist."),
     )
     is_clinic_admin = forms.BooleanField(
         required=False,
-        label="Clinic administrator",
-        help_text="Care providers only: may invite people and edit care teams.",
+        label=_("Clinic administrator"),
+        help_text=_("Care providers only: may invite people and edit care teams."),
     )
     date_of_birth = forms.DateField(
+        label=_("Date of birth"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Clients only; optional.",
+        help_text=_("Clients only; optional."),
     )
-    care_team = CareTeamField(
-        queryset=CareProvider.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Clients only: the providers who care for this client.",
-        # A provider outside the offered list is another clinic's (or does not exist).
-        error_messages={"invalid_choice": FOREIGN_CARE_TEAM_MEMBER},
+    care_team = care_team_field(
+        help_text=_("Clients only: the providers who care for this client.")
     )
 
-    def __init__(self, *args, clinic, **kwargs):
+    def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["care_team"].queryset = CareProvider.objects.filter(
-            clinic=clinic
-        ).select_related("user")
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("A person with this email address already has an account.")
-        return email
+        self.fields["care_team"].queryset = providers
 
 
 class CareTeamForm(forms.Form):
-    care_team = CareTeamField(
-        queryset=CareProvider.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Care team",
-        error_messages={"invalid_choice": FOREIGN_CARE_TEAM_MEMBER},
-    )
+    care_team = care_team_field()
 
-    def __init__(self, *args, clinic, **kwargs):
+    def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the clinic's own providers are offered, and only they are accepted.
-        self.fields["care_team"].queryset = CareProvider.objects.filter(
-            clinic=clinic
-        ).select_related("user")
+        self.fields["care_team"].queryset = providers
 
 
 class InvitationPasswordForm(SetPasswordForm):

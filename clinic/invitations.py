@@ -15,6 +15,11 @@ def _state(user):
     return salted_hmac(_SALT, f"{user.pk}{user.password}{last_login}").hexdigest()[:32]
 
 
+def valid_days():
+    """How many days an invitation link works, as the pages and the email say it."""
+    return max(1, round(settings.INVITATION_TIMEOUT / 86400))
+
+
 def make_token(user):
     return signing.dumps({"u": str(user.uuid), "s": _state(user)}, salt=_SALT, compress=True)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
@@ -34,6 +35,9 @@ class LanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         chosen = user.language if user is not None and user.is_authenticated else ""
+        # A choice no longer offered (settings.LANGUAGES changed) counts as none.
+        if chosen and chosen not in dict(settings.LANGUAGES):
+            chosen = ""
         language = chosen or translation.get_language_from_request(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

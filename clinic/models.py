@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,17 +40,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in: by email, never by a user name."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    email = models.EmailField("email address", max_length=254, unique=True)
-    full_name = models.CharField(max_length=150)
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
     is_staff = models.BooleanField(
-        default=False, help_text="Can log in to the Django admin (platform operators)."
+        _("staff"),
+        default=False,
+        help_text=_("Can log in to the Django admin (platform operators)."),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("active"), default=True)
     # Empty: the browser's language (Accept-Language), then English.
     language = models.CharField(
         _("language"), max_length=8, blank=True, choices=settings.LANGUAGES, default=""
     )
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
 
@@ -58,6 +61,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["full_name"]
 
     class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         ordering = ["full_name", "email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
@@ -96,11 +101,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class Clinic(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
-    time_zone = models.CharField(max_length=64, choices=time_zone_choices, default="UTC")
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=100, unique=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=time_zone_choices, default="UTC"
+    )
 
     class Meta:
+        verbose_name = _("clinic")
+        verbose_name_plural = _("clinics")
         ordering = ["name"]
 
     def __str__(self):
@@ -123,7 +132,11 @@ class OneRolePerUserMixin:
         other = self._meta.apps.get_model("clinic", self.other_role_model_name)
         if other.objects.filter(user_id=self.user_id).exists():
             raise ValidationError(
-                {"user": "This person already has another role; a person has one role only."}
+                {
+                    "user": gettext(
+                        "This person already has another role; a person has one role only."
+                    )
+                }
             )
 
 
@@ -140,16 +153,26 @@ class CareProvider(OneRolePerUserMixin, models.Model):
     other_role_model_name = "Client"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="careprovider")
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="providers")
-    title = models.CharField(max_length=120, blank=True, help_text="e.g. Clinical psychologist")
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="careprovider", verbose_name=_("person")
+    )
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="providers", verbose_name=_("clinic")
+    )
+    title = models.CharField(
+        _("title"), max_length=120, blank=True, help_text=_("e.g. Clinical psychologist")
+    )
     is_clinic_admin = models.BooleanField(
-        default=False, help_text="May invite people and edit care teams in this clinic."
+        _("clinic administrator"),
+        default=False,
+        help_text=_("May invite people and edit care teams in this clinic."),
     )
 
     objects = CareProviderQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("care provider")
+        verbose_name_plural = _("care providers")
         ordering = ["user__full_name"]
         indexes = [models.Index(fields=["clinic", "is_clinic_admin"], name="provider_clinic_admin")]
 
@@ -161,8 +184,10 @@ class CareProvider(OneRolePerUserMixin, models.Model):
         if self.pk and self.clinic_id and self.clients.exclude(clinic_id=self.clinic_id).exists():
             raise ValidationError(
                 {
-                    "clinic": "A provider on care teams cannot move to another clinic; "
-                    "take them off those care teams first."
+                    "clinic": gettext(
+                        "A provider on care teams cannot move to another clinic; "
+                        "take them off those care teams first."
+                    )
                 }
             )
 
@@ -195,16 +220,26 @@ class Client(OneRolePerUserMixin, models.Model):
     other_role_model_name = "CareProvider"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="client")
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="clients")
-    date_of_birth = models.DateField(null=True, blank=True)
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="client", verbose_name=_("person")
+    )
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="clients", verbose_name=_("clinic")
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     care_team = models.ManyToManyField(
-        CareProvider, through="CareTeamMembership", related_name="clients", blank=True
+        CareProvider,
+        through="CareTeamMembership",
+        related_name="clients",
+        blank=True,
+        verbose_name=_("care team"),
     )
 
     objects = ClientQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
         ordering = ["user__full_name"]
 
     def __str__(self):
@@ -215,8 +250,10 @@ class Client(OneRolePerUserMixin, models.Model):
         if self.pk and self.clinic_id and self.care_team.exclude(clinic_id=self.clinic_id).exists():
             raise ValidationError(
                 {
-                    "clinic": "A client with a care team cannot move to another clinic; "
-                    "change the care team first."
+                    "clinic": gettext(
+                        "A client with a care team cannot move to another clinic; "
+                        "change the care team first."
+                    )
                 }
             )
 
@@ -229,23 +266,35 @@ class CareTeamMembership(models.Model):
     """A provider on a client's care team. Both must be of the same clinic
     (kept by a database trigger and by clean())."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="memberships")
-    provider = models.ForeignKey(CareProvider, on_delete=models.CASCADE, related_name="memberships")
-    added_at = models.DateTimeField(default=timezone.now)
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("client")
+    )
+    provider = models.ForeignKey(
+        CareProvider,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("provider"),
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("care-team membership")
+        verbose_name_plural = _("care-team memberships")
         constraints = [
             models.UniqueConstraint(fields=["client", "provider"], name="careteam_unique_member"),
         ]
 
     def __str__(self):
-        return f"{self.provider} on the care team of {self.client}"
+        return gettext("%(provider)s on the care team of %(client)s") % {
+            "provider": self.provider,
+            "client": self.client,
+        }
 
     def clean(self):
         super().clean()
         if self.client_id and self.provider_id and self.client.clinic_id != self.provider.clinic_id:
             raise ValidationError(
-                {"provider": "Care-team members must belong to the client's clinic."}
+                {"provider": gettext("Care-team members must belong to the client's clinic.")}
             )
 
 

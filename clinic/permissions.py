@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.translation import gettext
 from rest_framework.permissions import BasePermission
 
 
@@ -17,21 +18,21 @@ def client_of(user):
 def require_provider(user):
     provider = provider_of(user)
     if provider is None:
-        raise PermissionDenied("Only care providers can do this.")
+        raise PermissionDenied(gettext("Only care providers can do this."))
     return provider
 
 
 def require_client(user):
     client = client_of(user)
     if client is None:
-        raise PermissionDenied("Only clients can do this.")
+        raise PermissionDenied(gettext("Only clients can do this."))
     return client
 
 
 def require_clinic_admin(user):
     provider = require_provider(user)
     if not provider.is_clinic_admin:
-        raise PermissionDenied("Only the clinic's administrators can do this.")
+        raise PermissionDenied(gettext("Only the clinic's administrators can do this."))
     return provider
 
 
@@ -62,10 +63,10 @@ class MFAEnrolled(BasePermission):
 
     @property
     def message(self):
-        return (
+        return gettext(
             "Two-factor authentication is required for care providers and staff: activate "
-            f"an authenticator app at {reverse('mfa_activate_totp')} first."
-        )
+            "an authenticator app at %(url)s first."
+        ) % {"url": reverse("mfa_activate_totp")}
 
     def has_permission(self, request, view):
         return not mfa_setup_required(request.user)

@@ -9,6 +9,8 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .permissions import mfa_setup_required
 
@@ -52,24 +54,57 @@ class SessionTimeoutMiddleware:
         login_at = session.setdefault(LOGIN_AT, now)
         last_seen = session.setdefault(LAST_SEEN, now)
         if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
-            reason = f"after {_duration(settings.SESSION_IDLE_TIMEOUT)} without activity"
+            reason = _logged_out_idle(settings.SESSION_IDLE_TIMEOUT)
         elif now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT:
-            reason = f"{_duration(settings.SESSION_ABSOLUTE_TIMEOUT)} after logging in"
+            reason = _logged_out_at_the_limit(settings.SESSION_ABSOLUTE_TIMEOUT)
         else:
             if now - last_seen >= ACTIVITY_RESOLUTION:
                 session[LAST_SEEN] = now
             return
         logout(request)
         # The message outlives the flushed session: it goes in the messages cookie.
-        messages.info(request, f"You were logged out {reason}. Please log in again.")
+        messages.info(request, reason)
 
 
-def _duration(seconds):
+def _in_hours(seconds):
+    """(True, hours) for a whole number of hours, else (False, minutes)."""
     if seconds % 3600 == 0:
-        hours = seconds // 3600
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    minutes = max(1, seconds // 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return True, seconds // 3600
+    return False, max(1, seconds // 60)
+
+
+def _logged_out_idle(seconds):
+    in_hours, count = _in_hours(seconds)
+    if in_hours:
+        text = ngettext(
+            "You were logged out after %(count)d hour without activity. Please log in again.",
+            "You were logged out after %(count)d hours without activity. Please log in again.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "You were logged out after %(count)d minute without activity. Please log in again.",
+            "You were logged out after %(count)d minutes without activity. Please log in again.",
+            count,
+        )
+    return text % {"count": count}
+
+
+def _logged_out_at_the_limit(seconds):
+    in_hours, count = _in_hours(seconds)
+    if in_hours:
+        text = ngettext(
+            "You were logged out %(count)d hour after logging in. Please log in again.",
+            "You were logged out %(count)d hours after logging in. Please log in again.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "You were logged out %(count)d minute after logging in. Please log in again.",
+            "You were logged out %(count)d minutes after logging in. Please log in again.",
+            count,
+        )
+    return text % {"count": count}
 
 
 # Pages a provider or staff member without an authenticator app may still open: setting one
@@ -107,8 +142,10 @@ class MFARequiredMiddleware:
             return None
         messages.warning(
             request,
-            "Care providers and staff need two-factor authentication to see client records. "
-            "Set up an authenticator app to continue.",
+            _(
+                "Care providers and staff need two-factor authentication to see client "
+                "records. Set up an authenticator app to continue."
+            ),
         )
         return redirect("mfa_activate_totp")
 

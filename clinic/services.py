@@ -1,11 +1,15 @@
 """Every write about clinics and people. Views, forms and the admin call these."""
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import record
 
@@ -15,7 +19,8 @@ from .permissions import require_clinic_admin
 
 ROLE_PROVIDER = "provider"
 ROLE_CLIENT = "client"
-FOREIGN_CARE_TEAM_MEMBER = "Care-team members must be providers of the client's clinic."
+FOREIGN_CARE_TEAM_MEMBER = _("Care-team members must be providers of the client's clinic.")
+EMAIL_TAKEN = _("A person with this email address already has an account.")
 
 
 def person_invite(
@@ -36,9 +41,9 @@ def person_invite(
     clinic = admin.clinic
     email = User.objects.normalize_email(email).strip().lower()
     if role not in (ROLE_PROVIDER, ROLE_CLIENT):
-        raise ValidationError({"role": "Choose provider or client."})
+        raise ValidationError({"role": _("Choose care provider or client.")})
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "A person with this email address already has an account."})
+        raise ValidationError({"email": EMAIL_TAKEN})
 
     with transaction.atomic():
         user = User(email=email, full_name=full_name.strip())
@@ -62,19 +67,37 @@ def person_invite(
         link = build_absolute_uri(
             reverse("clinic:invitation-accept", kwargs={"token": invitations.make_token(user)})
         )
-        context = {"user": user, "clinic": clinic, "inviter": admin, "link": link, "role": role}
-        subject = f"You are invited to {clinic.name} on CareSessions"
-        body = render_to_string("clinic/email/invitation.txt", context)
+        context = {
+            "user": user,
+            "clinic": clinic,
+            "inviter": admin,
+            "link": link,
+            "role": role,
+            "valid_days": invitations.valid_days(),
+        }
+        # In the recipient's language; the invitee has chosen none yet, so the inviting
+        # admin's (the one their request is in).
+        with translation.override(email_language(user)):
+            subject = gettext("You are invited to %(clinic)s on CareSessions") % {
+                "clinic": clinic.name
+            }
+            body = render_to_string("clinic/email/invitation.txt", context)
         # Only once the account really exists: a rolled-back invitation sends nothing.
         transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return profile
+
+
+def email_language(user):
+    """The language of an email to `user`: theirs, else the one active now, else English."""
+    chosen = user.language if user.language in dict(settings.LANGUAGES) else ""
+    return chosen or translation.get_language() or settings.LANGUAGE_CODE
 
 
 def invitation_accept(*, token, password):
     """Set the invited person's password; the link stops working at once."""
     user = invitations.user_for_token(token)
     if user is None:
-        raise ValidationError("This invitation link is not valid any more.")
+        raise ValidationError(_("This invitation link is not valid any more."))
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -101,7 +124,7 @@ def care_team_set(*, actor, client, providers):
     """Replace a client's care team (clinic admins of the client's clinic only)."""
     admin = require_clinic_admin(actor)
     if client.clinic_id != admin.clinic_id:
-        raise ValidationError("This client is not in your clinic.")
+        raise ValidationError(_("This client is not in your clinic."))
     with transaction.atomic():
         _set_care_team(client=client, providers=providers)
         record(action="careteam.set", user=actor, obj=client)
@@ -129,6 +152,8 @@ def api_token_revoke(*, user):
 
 def user_language_set(*, user, language):
     """The language of a person's pages and emails; "" follows their browser."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
     user.language = language
     user.save(update_fields=["language"])
     return user

@@ -1,19 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 
-from . import invitations, services
+from . import invitations, selectors, services
 from .forms import CareTeamForm, InvitationPasswordForm, InviteForm, LanguageForm
 from .mixins import ClinicAdminRequiredMixin
-from .models import CareProvider, Client
 
 
 def home(request):
@@ -41,15 +40,8 @@ class PeopleView(ClinicAdminRequiredMixin, TemplateView):
     template_name = "clinic/admin/people.html"
 
     def get_context_data(self, **kwargs):
-        clinic = self.admin.clinic
-        return super().get_context_data(
-            clinic=clinic,
-            providers=CareProvider.objects.filter(clinic=clinic).select_related("user"),
-            clients=Client.objects.of_clinic_admin(self.request.user)
-            .select_related("user")
-            .prefetch_related("care_team__user"),
-            **kwargs,
-        )
+        people = selectors.clinic_people(admin=self.admin)
+        return super().get_context_data(people=people, **kwargs)
 
 
 class InviteView(ClinicAdminRequiredMixin, FormView):
@@ -57,7 +49,13 @@ class InviteView(ClinicAdminRequiredMixin, FormView):
     form_class = InviteForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "clinic": self.admin.clinic}
+        providers = selectors.clinic_providers(admin=self.admin)
+        return {**super().get_form_kwargs(), "providers": providers}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            clinic=self.admin.clinic, valid_days=invitations.valid_days(), **kwargs
+        )
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -76,10 +74,13 @@ class InviteView(ClinicAdminRequiredMixin, FormView):
         except ValidationError as error:
             add_form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Invitation sent to {profile.user.email}. The link works once, within 7 days.",
+        days = invitations.valid_days()
+        text = ngettext(
+            "Invitation sent to %(email)s. The link works once, within %(days)s day.",
+            "Invitation sent to %(email)s. The link works once, within %(days)s days.",
+            days,
         )
+        messages.success(self.request, text % {"email": profile.user.email, "days": days})
         return redirect("clinic:people")
 
 
@@ -91,16 +92,17 @@ class CareTeamEditView(ClinicAdminRequiredMixin, FormView):
     def client(self):
         # Looked up on first use, after dispatch has checked the role: a non-admin gets 403,
         # an admin asking for another clinic's client 404.
-        return get_object_or_404(
-            Client.objects.of_clinic_admin(self.request.user).select_related("user"),
-            uuid=self.kwargs["client_id"],
-        )
+        client = selectors.clinic_client(admin=self.admin, client_uuid=self.kwargs["client_id"])
+        if client is None:
+            raise Http404
+        return client
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["clinic"] = self.admin.clinic
-        kwargs["initial"] = {"care_team": list(self.client.care_team.all())}
-        return kwargs
+        return {
+            **super().get_form_kwargs(),
+            "providers": selectors.clinic_providers(admin=self.admin),
+            "initial": {"care_team": selectors.care_team_of(client=self.client)},
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(client=self.client, **kwargs)
@@ -115,7 +117,9 @@ class CareTeamEditView(ClinicAdminRequiredMixin, FormView):
         except ValidationError as error:
             add_form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"The care team of {self.client} is saved.")
+        messages.success(
+            self.request, _("The care team of %(name)s is saved.") % {"name": self.client}
+        )
         return redirect("clinic:people")
 
 
@@ -125,7 +129,7 @@ class InvitationAcceptView(FormView):
     form_class = InvitationPasswordForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.invited = invitations.user_for_token(kwargs["token"])
+        self.invited = selectors.invited_user(token=kwargs["token"])
         if self.invited is None:
             return render(request, "clinic/invitation_invalid.html", status=404)
         return super().dispatch(request, *args, **kwargs)
@@ -144,8 +148,8 @@ class InvitationAcceptView(FormView):
         except ValidationError as error:
             add_form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, "Your password is set. Log in with your email address.")
-        return redirect(reverse("account_login"))
+        messages.success(self.request, _("Your password is set. Log in with your email address."))
+        return redirect("account_login")
 
 
 @login_not_required
@@ -163,18 +167,16 @@ def page_not_found(request, exception):
 class ApiTokenView(TemplateView):
     """The person's own API token: create (shown once), see that one exists, revoke."""
 
-    template_name = "account/api_token.html"
+    template_name = "clinic/api_token.html"
 
     def get_context_data(self, **kwargs):
-        from rest_framework.authtoken.models import Token
-
-        token = Token.objects.filter(user=self.request.user).only("created").first()
+        token = selectors.api_token_of(user=self.request.user)
         return super().get_context_data(token=token, **kwargs)
 
     def post(self, request):
         if request.POST.get("action") == "revoke":
             if services.api_token_revoke(user=request.user):
-                messages.success(request, "Your API token is revoked: it no longer works.")
+                messages.success(request, _("Your API token is revoked: it no longer works."))
             return redirect("clinic:api-token")
         token = services.api_token_create(user=request.user)
         # The key is shown on this one response only; the page never shows it again.
@@ -191,10 +193,16 @@ class AccountSettingsView(FormView):
         return {"language": self.request.user.language}
 
     def form_valid(self, form):
-        user = services.user_language_set(
-            user=self.request.user, language=form.cleaned_data["language"]
-        )
-        # The confirmation reads in the language just chosen.
-        with translation.override(user.language or translation.get_language()):
+        try:
+            user = services.user_language_set(
+                user=self.request.user, language=form.cleaned_data["language"]
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+            return self.form_invalid(form)
+        # The confirmation reads in the language the next page will be in: the one just
+        # chosen, else the browser's.
+        language = user.language or translation.get_language_from_request(self.request)
+        with translation.override(language):
             messages.success(self.request, _("Your settings are saved."))
         return redirect("clinic:account")

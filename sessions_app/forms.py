@@ -1,6 +1,8 @@
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import CareProvider, Client
 
@@ -13,6 +15,7 @@ from .models import (
     REPEAT_MAX,
     RESPONSE_MAX,
     TITLE_MAX,
+    Session,
 )
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -25,9 +28,12 @@ FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 def in_the_years(value):
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        what = "time" if isinstance(value, dt.datetime) else "date"
+        if isinstance(value, dt.datetime):
+            message = gettext("Give a time in the years %(first)s to %(last)s.")
+        else:
+            message = gettext("Give a date in the years %(first)s to %(last)s.")
         raise forms.ValidationError(
-            f"Give a {what} in the years {FIRST_YEAR} to {LAST_YEAR}.", code="year"
+            message, code="year", params={"first": FIRST_YEAR, "last": LAST_YEAR}
         )
 
 
@@ -84,24 +90,26 @@ def offer_people(form, provider):
 
 
 class ScheduleForm(forms.Form):
-    client = UUIDChoiceField(Client.objects.none())
+    client = UUIDChoiceField(Client.objects.none(), label=_("Client"))
     provider = UUIDChoiceField(
         CareProvider.objects.none(),
-        help_text="Who holds the session: you or another provider on the client's care team.",
+        label=_("Provider"),
+        help_text=_("Who holds the session: you or another provider on the client's care team."),
     )
-    starts_at = DateTimeField(label="Starts", widget=DATETIME_INPUT)
-    ends_at = DateTimeField(label="Ends", widget=DATETIME_INPUT)
+    starts_at = DateTimeField(label=_("Starts"), widget=DATETIME_INPUT)
+    ends_at = DateTimeField(label=_("Ends"), widget=DATETIME_INPUT)
     repeat = forms.IntegerField(
+        label=_("Repeat"),
         min_value=1,
         max_value=REPEAT_MAX,
         initial=1,
-        help_text="How many sessions in a row (1 to 52); each starts when the previous ends.",
+        help_text=_("How many sessions in a row (1 to 52); each starts when the previous ends."),
     )
     homework_applies_to = forms.ChoiceField(
-        label="Homework for",
+        label=_("Homework for"),
         choices=[
-            (services.HOMEWORK_FOR_ALL, "Every session of the series"),
-            (services.HOMEWORK_FOR_FIRST, "The first session only"),
+            (services.HOMEWORK_FOR_ALL, _("Every session of the series")),
+            (services.HOMEWORK_FOR_FIRST, _("The first session only")),
         ],
         initial=services.HOMEWORK_FOR_ALL,
         widget=forms.RadioSelect,
@@ -116,17 +124,23 @@ class ScheduleForm(forms.Form):
         data = super().clean()
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The session must end after it starts.")
+            self.add_error("ends_at", gettext("The session must end after it starts."))
         return data
 
 
 class HomeworkForm(forms.Form):
-    title = forms.CharField(max_length=TITLE_MAX)
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
     instructions = forms.CharField(
-        max_length=INSTRUCTIONS_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Instructions"),
+        max_length=INSTRUCTIONS_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     due_at = DateTimeField(
-        label="Due", required=False, widget=DATETIME_INPUT, help_text="Default: the session's end."
+        label=_("Due"),
+        required=False,
+        widget=DATETIME_INPUT,
+        help_text=_("Default: the session's end."),
     )
 
 
@@ -146,46 +160,55 @@ HomeworkFormSet = forms.formset_factory(
 
 class FeedbackForm(forms.Form):
     body = forms.CharField(
-        label="Feedback", max_length=FEEDBACK_MAX, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Feedback"), max_length=FEEDBACK_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label="Message", max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Message"), max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class ResponseForm(forms.Form):
     response = forms.CharField(
-        label="Your answer", max_length=RESPONSE_MAX, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Your answer"), max_length=RESPONSE_MAX, widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
 class CloseForm(forms.Form):
     note = forms.CharField(
+        label=_("Note"),
         max_length=NOTE_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when closing with unfinished homework: say why.",
+        help_text=_("Needed when closing with unfinished homework: say why."),
     )
-    force = forms.BooleanField(required=False, label="Close anyway, with the homework unfinished")
+    force = forms.BooleanField(
+        required=False, label=_("Close anyway, with the homework unfinished")
+    )
 
 
 class SessionFilterForm(forms.Form):
-    client = UUIDChoiceField(Client.objects.none(), required=False, empty_label="All clients")
+    client = UUIDChoiceField(
+        Client.objects.none(), label=_("Client"), required=False, empty_label=_("All clients")
+    )
     provider = UUIDChoiceField(
-        CareProvider.objects.none(), required=False, empty_label="All providers"
+        CareProvider.objects.none(),
+        label=_("Provider"),
+        required=False,
+        empty_label=_("All providers"),
     )
     status = forms.ChoiceField(
+        label=_("Status"),
         required=False,
-        choices=[("", "Any status"), ("open", "Open"), ("closed", "Closed")],
+        choices=[("", _("Any status")), *Session.Status.choices],
     )
     starts_after = DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     starts_before = DateField(
-        label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, provider, **kwargs):

@@ -15,9 +15,10 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from clinic.compiled import Constant
 from clinic.models import CareProvider, CareTeamMembership, Client, Clinic
 
 TITLE_MAX = 200
@@ -78,8 +79,7 @@ class SessionQuerySet(models.QuerySet):
         return self.none() if scope is None else self.filter(scope)
 
     def open(self):
-        # A constant in the SQL's text, not a parameter: see Constant.
-        return self.filter(status=Constant(Session.Status.OPEN.value))
+        return self.filter(status=Session.Status.OPEN)
 
     def in_progress(self, now=None):
         now = now or timezone.now()
@@ -96,7 +96,7 @@ class SessionQuerySet(models.QuerySet):
     def with_timing(self, timing, now=None):
         """Sessions whose timing (Session.Timing) is `timing` at `now`."""
         if timing == Session.Timing.CLOSED:
-            return self.filter(status=Constant(Session.Status.CLOSED.value))
+            return self.filter(status=Session.Status.CLOSED)
         by_timing = {
             Session.Timing.UPCOMING: self.upcoming,
             Session.Timing.IN_PROGRESS: self.in_progress,
@@ -185,39 +185,50 @@ class Session(models.Model):
     """A period of care for one client, held by one provider of the client's care team."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     class Timing(models.TextChoices):
-        UPCOMING = "upcoming", "Upcoming"
-        IN_PROGRESS = "in_progress", "In progress"
-        OVERDUE = "overdue", "Overdue"
-        CLOSED = "closed", "Closed"
+        UPCOMING = "upcoming", _("Upcoming")
+        IN_PROGRESS = "in_progress", _("In progress")
+        OVERDUE = "overdue", _("Overdue")
+        CLOSED = "closed", _("Closed")
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="sessions")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="sessions")
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("clinic")
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("client")
+    )
     provider = models.ForeignKey(
-        CareProvider, on_delete=models.PROTECT, related_name="held_sessions"
+        CareProvider,
+        on_delete=models.PROTECT,
+        related_name="held_sessions",
+        verbose_name=_("provider"),
     )
     created_by = models.ForeignKey(
-        CareProvider, on_delete=models.PROTECT, related_name="scheduled_sessions"
+        CareProvider,
+        on_delete=models.PROTECT,
+        related_name="scheduled_sessions",
+        verbose_name=_("scheduled by"),
     )
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    series_id = models.UUIDField(default=uuid4, editable=False)
-    sequence = models.PositiveSmallIntegerField(default=1)
-    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    series_id = models.UUIDField(_("series"), default=uuid4, editable=False)
+    sequence = models.PositiveSmallIntegerField(_("number in the series"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         CareProvider,
         on_delete=models.PROTECT,
         related_name="closed_sessions",
         null=True,
         blank=True,
+        verbose_name=_("closed by"),
     )
-    close_note = models.TextField(blank=True, max_length=NOTE_MAX)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    close_note = models.TextField(_("closing note"), blank=True, max_length=NOTE_MAX)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # The id of the session's latest message, kept by a database trigger on message insert
     # (migration 0003): it lets unread counts skip the threads nobody wrote in since.
     last_message_id = models.BigIntegerField(null=True, blank=True, editable=False)
@@ -225,6 +236,8 @@ class Session(models.Model):
     objects = SessionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
         ordering = ["starts_at", "sequence"]
         constraints = [
             models.CheckConstraint(
@@ -263,12 +276,16 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        return f"Session {self.sequence} with {self.client} ({self.starts_at:%Y-%m-%d})"
+        return gettext("Session %(number)s with %(client)s (%(day)s)") % {
+            "number": self.sequence,
+            "client": self.client,
+            "day": formats.date_format(timezone.localtime(self.starts_at), "SHORT_DATE_FORMAT"),
+        }
 
     def clean(self):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": "The session must end after it starts."})
+            raise ValidationError({"ends_at": gettext("The session must end after it starts.")})
 
     @property
     def is_open(self):
@@ -348,24 +365,31 @@ class Assignment(models.Model):
     """Homework given inside a session."""
 
     class Status(models.TextChoices):
-        ASSIGNED = "assigned", "Assigned"
-        COMPLETED = "completed", "Completed"
+        ASSIGNED = "assigned", _("Assigned")
+        COMPLETED = "completed", _("Completed")
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="assignments")
-    title = models.CharField(max_length=TITLE_MAX)
-    instructions = models.TextField(blank=True, max_length=INSTRUCTIONS_MAX)
-    due_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        CareProvider, on_delete=models.PROTECT, related_name="assignments_given"
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("session")
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    response = models.TextField(blank=True, max_length=RESPONSE_MAX)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    instructions = models.TextField(_("instructions"), blank=True, max_length=INSTRUCTIONS_MAX)
+    due_at = models.DateTimeField(_("due"))
+    created_by = models.ForeignKey(
+        CareProvider,
+        on_delete=models.PROTECT,
+        related_name="assignments_given",
+        verbose_name=_("given by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    response = models.TextField(_("answer"), blank=True, max_length=RESPONSE_MAX)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("homework")
+        verbose_name_plural = _("homework")
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -405,25 +429,36 @@ class Feedback(models.Model):
     """A provider's feedback on a client's homework; several per assignment are allowed."""
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="feedback")
-    author = models.ForeignKey(
-        CareProvider, on_delete=models.PROTECT, related_name="feedback_given"
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="+", verbose_name=_("clinic")
     )
-    body = models.TextField(max_length=FEEDBACK_MAX)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("homework")
+    )
+    author = models.ForeignKey(
+        CareProvider,
+        on_delete=models.PROTECT,
+        related_name="feedback_given",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("text"), max_length=FEEDBACK_MAX)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     objects = FeedbackQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
         ordering = ["created_at", "pk"]
-        verbose_name_plural = "feedback"
         constraints = [
             models.CheckConstraint(condition=~Q(body=""), name="feedback_body_not_empty"),
         ]
 
     def __str__(self):
-        return f"Feedback by {self.author} on {self.assignment}"
+        return gettext("Feedback by %(author)s on %(homework)s") % {
+            "author": self.author,
+            "homework": self.assignment,
+        }
 
 
 class MessageQuerySet(models.QuerySet):
@@ -439,17 +474,26 @@ class Message(models.Model):
     """A message inside a session, from the client or a provider on the care team."""
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="messages")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages_sent"
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="+", verbose_name=_("clinic")
     )
-    body = models.TextField(max_length=MESSAGE_MAX)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="messages", verbose_name=_("session")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="messages_sent",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("text"), max_length=MESSAGE_MAX)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     objects = MessageQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(body=""), name="message_body_not_empty"),
@@ -457,7 +501,10 @@ class Message(models.Model):
         indexes = [models.Index(fields=["session", "id"], name="message_session_id")]
 
     def __str__(self):
-        return f"Message by {self.author} in {self.session_id}"
+        return gettext("Message by %(author)s in session %(session)s") % {
+            "author": self.author,
+            "session": self.session_id,
+        }
 
     @property
     def author_role(self):
@@ -467,12 +514,21 @@ class Message(models.Model):
 class ReadPosition(models.Model):
     """How far a person has read a session's messages (for unread counts)."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="read_positions")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    last_read_message_id = models.BigIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="read_positions", verbose_name=_("session")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    last_read_message_id = models.BigIntegerField(_("last message read"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("read position")
+        verbose_name_plural = _("read positions")
         constraints = [
             models.UniqueConstraint(fields=["session", "user"], name="readposition_unique"),
         ]
@@ -486,4 +542,8 @@ class ReadPosition(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} read {self.session_id} up to {self.last_read_message_id}"
+        return gettext("%(person)s read session %(session)s up to message %(message)s") % {
+            "person": self.user,
+            "session": self.session_id,
+            "message": self.last_read_message_id,
+        }

@@ -4,3 +4,1041 @@ Each selector starts from the scoped querysets (`visible_to`), so that what a pe
 see is simply not found. Where a read's SQL is written once per process for speed, the
 machinery lives in clinic/compiled.py and the stand-in values stay in this module: views,
 templates and the API see only the names below."""
+
+import dataclasses
+import datetime as dt
+import functools
+import uuid
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.db.models import (
+    Count,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    TextField,
+    Value,
+    Window,
+)
+from django.db.models.expressions import Star
+from django.db.models.functions import Cast, Coalesce
+from django.utils.functional import cached_property
+
+from clinic import compiled
+from clinic.compiled import CompiledQuery, Constant, ReadByIds
+from clinic.models import CareProvider, CareTeamMembership, Client
+from sessions_app.models import (
+    Assignment,
+    Feedback,
+    Message,
+    ReadPosition,
+    Session,
+    SessionRow,
+)
+
+# --- provider lists ---
+# The provider's dashboard, session list, clients and a client's timeline; the API's list
+# shares page_with_total and ids_and_total.
+
+DASHBOARD_LIMIT = 10
+SESSION_LIST_PAGE_SIZE = 25
+LIST_ORDER = ("-starts_at", "-sequence", "-pk")
+# Past any list's end (a page number typed into the address), and the database's OFFSET.
+MAX_OFFSET = 2**62
+
+_LISTS_USER, _LISTS_PROVIDER, _LISTS_CLINIC = -1_000_001, -1_000_002, -1_000_005
+_LISTS_IDS = [-1_000_003, -1_000_004]
+_LISTS_NOW = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
+
+
+def page_with_total(sessions, order, size, offset):
+    """The ids of a page of `sessions`, each with how many match in all: one query."""
+    # COUNT(*) as a plain function (an aggregate would group), which an index-only scan answers.
+    total = (
+        sessions.order_by()
+        .annotate(n=Func(Star(), function="COUNT", output_field=IntegerField()))
+        .values("n")
+    )
+    return (
+        sessions.order_by(*order)
+        .annotate(total=Subquery(total))
+        .values_list("pk", "total")[offset : offset + size]
+    )
+
+
+def ids_and_total(read, offset):
+    """The ids and the total of page_with_total's rows, read by `read()`; ([], 0) past the end."""
+    rows = read() if offset <= MAX_OFFSET else []
+    return [pk for pk, _ in rows], rows[0][1] if rows else 0
+
+
+def _waiting_for_feedback(user):
+    return (
+        Assignment.objects.visible_to(user)
+        .waiting_for_feedback()
+        .filter(session__status=Constant(Session.Status.OPEN.value))
+    )
+
+
+def _lists_visible(provider_id):
+    return Session.objects.visible_to(compiled.viewer(_LISTS_USER, provider_id=provider_id))
+
+
+def _first(sessions, limit):
+    # (id, the section's total) pairs: one narrow query that the indexes answer.
+    return sessions.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[:limit]
+
+
+_dashboard_in_progress = compiled.CompiledQuery(
+    lambda provider_id, now, limit: _first(
+        open_sessions_constant(_lists_visible(provider_id).in_progress(now)).order_by(
+            "ends_at", "pk"
+        ),
+        limit,
+    ),
+    _LISTS_PROVIDER,
+    _LISTS_NOW,
+)
+_dashboard_overdue = compiled.CompiledQuery(
+    lambda provider_id, now, limit: _first(
+        open_sessions_constant(_lists_visible(provider_id).overdue(now)).order_by("ends_at", "pk"),
+        limit,
+    ),
+    _LISTS_PROVIDER,
+    _LISTS_NOW,
+)
+_dashboard_unread = compiled.CompiledQuery(
+    lambda user_id, provider_id, limit: _first(
+        _lists_visible(provider_id)
+        .with_unread(compiled.viewer(user_id))
+        .order_by("-starts_at", "-pk"),
+        limit,
+    ),
+    _LISTS_USER,
+    _LISTS_PROVIDER,
+)
+_dashboard_waiting = compiled.CompiledQuery(
+    lambda provider_id, limit: (
+        _waiting_for_feedback(compiled.viewer(_LISTS_USER, provider_id=provider_id))
+        .select_related("session__client__user")
+        .only(
+            "uuid",
+            "title",
+            "submitted_at",
+            "session__uuid",
+            "session__sequence",
+            "session__client__user__full_name",
+        )
+        .annotate(_total=Window(Count("pk")))
+        .order_by("submitted_at", "pk")[:limit]
+    ),
+    _LISTS_PROVIDER,
+)
+_session_rows = compiled.CompiledQuery(
+    lambda user_id, ids: Session.objects.list_rows(compiled.viewer(user_id)).filter(
+        compiled.AnyOf("pk", ids)
+    ),
+    _LISTS_USER,
+    _LISTS_IDS,
+)
+
+
+def session_rows_in_order(*, viewer, ids):
+    """The SessionRows of the sessions `ids` (from a scoped read), in that order."""
+    if not ids:
+        return []
+    # The scope is not applied again: with it, PostgreSQL's generic plan walked the caseload.
+    by_pk = {row[0]: SessionRow(*row) for row in _session_rows(viewer.pk, list(ids))}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+@dataclasses.dataclass(frozen=True)
+class ListSection:
+    rows: list
+    total: int
+
+
+def provider_dashboard(*, viewer, now):
+    """ListSections in_progress, overdue, unread (SessionRows) and waiting (assignments)."""
+    provider_id = viewer.provider_profile.pk
+    firsts = {
+        "in_progress": _dashboard_in_progress(provider_id, now, limit=DASHBOARD_LIMIT),
+        "overdue": _dashboard_overdue(provider_id, now, limit=DASHBOARD_LIMIT),
+        "unread": _dashboard_unread(viewer.pk, provider_id, limit=DASHBOARD_LIMIT),
+    }
+    ids = list({pk: None for first in firsts.values() for pk, _ in first})
+    shown = {row.pk: row for row in session_rows_in_order(viewer=viewer, ids=ids)}
+    sections = {
+        name: ListSection(
+            rows=[shown[pk] for pk, _ in first if pk in shown],
+            total=first[0][1] if first else 0,
+        )
+        for name, first in firsts.items()
+    }
+    waiting = _dashboard_waiting(provider_id, limit=DASHBOARD_LIMIT)
+    sections["waiting"] = ListSection(rows=waiting, total=waiting[0]._total if waiting else 0)
+    return sections
+
+
+_LIST_LOOKUPS = {
+    "client": "client_id",
+    "provider": "provider_id",
+    "status": "status",
+    "starts_after": "starts_at__gte",
+    "starts_before": "starts_at__lt",
+}
+_LIST_PROVIDER = -3_000_001
+_LIST_STAND_INS = {
+    "client": -3_000_002,
+    "provider": -3_000_003,
+    "status": "stand-in status",
+    "starts_after": dt.datetime(1903, 4, 5, 6, 7, 8, 9, tzinfo=dt.UTC),
+    "starts_before": dt.datetime(1904, 5, 6, 7, 8, 9, 10, tzinfo=dt.UTC),
+    "user": -3_000_004,
+    "now": dt.datetime(1905, 6, 7, 8, 9, 10, 11, tzinfo=dt.UTC),
+}
+
+
+def _list_filtered(sessions, user, filters, now):
+    for name, lookup in _LIST_LOOKUPS.items():
+        if name in filters:
+            sessions = sessions.filter(**{lookup: filters[name]})
+    if "timing" in filters:
+        sessions = timing_constant(sessions.with_timing(filters["timing"], now), filters["timing"])
+    if filters.get("unread"):
+        sessions = sessions.with_unread(user)
+    if filters.get("waiting"):
+        sessions = sessions.filter(pk__in=_waiting_for_feedback(user).values("session_id"))
+    return sessions
+
+
+# A query per shape (the filters given, with the values that change the SQL), size, offset.
+@functools.lru_cache(maxsize=256)
+def _compiled_list_page(shape, size, offset):
+    given = dict(shape)
+    slots = (
+        *(name for name in _LIST_LOOKUPS if name in given),
+        *(("user",) if given.get("unread") else ()),
+        # A closed session is closed whenever it is looked at.
+        *(("now",) if given.get("timing", Session.Timing.CLOSED) != Session.Timing.CLOSED else ()),
+    )
+
+    def build(provider_id, *values):
+        values = dict(zip(slots, values, strict=True))
+        user = compiled.viewer(values.pop("user", _LIST_STAND_INS["user"]), provider_id=provider_id)
+        now = values.pop("now", None)
+        return page_with_total(
+            _list_filtered(Session.objects.visible_to(user), user, given | values, now),
+            LIST_ORDER,
+            size,
+            offset,
+        )
+
+    query = compiled.CompiledQuery(
+        build, _LIST_PROVIDER, *(_LIST_STAND_INS[slot] for slot in slots)
+    )
+    return query, slots
+
+
+def session_list_ids(*, viewer, filters, now, size, offset):
+    """A page of `viewer`'s session list's ids, and the total. `filters`: client, provider
+    (ids), status, starts_after, starts_before (datetimes), timing (at `now`), unread, waiting."""
+    shape = tuple(
+        sorted((name, None if name in _LIST_LOOKUPS else value) for name, value in filters.items())
+    )
+    query, slots = _compiled_list_page(shape, size, offset)
+    values = {**filters, "user": viewer.pk, "now": now}
+    return ids_and_total(
+        lambda: query(viewer.provider_profile.pk, *(values[slot] for slot in slots)), offset
+    )
+
+
+class _SessionPaginator(Paginator):
+    """Pages through ids, then reads the page's rows: a deep page costs what the first does."""
+
+    def __init__(self, page_ids, per_page, *, viewer):
+        super().__init__((), per_page)
+        self.page_ids = page_ids
+        self.viewer = viewer
+
+    def _ids(self, number):
+        return self.page_ids(size=self.per_page, offset=(number - 1) * self.per_page)
+
+    @cached_property
+    def count(self):
+        return self._ids(1)[1]
+
+    def page(self, number):
+        number = self.validate_number(number)
+        return self._get_page(self._ids(number)[0], number, self)
+
+    def get_page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        if number >= 1:
+            ids, total = self._ids(number)
+            if ids or number == 1:
+                self.count = total
+                return self._get_page(ids, number, self)
+        return super().get_page(number)
+
+    def _get_page(self, ids, number, paginator):
+        rows = session_rows_in_order(viewer=self.viewer, ids=list(ids))
+        return super()._get_page(rows, number, paginator)
+
+
+def session_list_page(*, viewer, filters, page, now):
+    """Page `page` (as typed: get_page's) of SessionRows matching `filters`, newest first."""
+    paginator = _SessionPaginator(
+        functools.partial(session_list_ids, viewer=viewer, filters=filters, now=now),
+        SESSION_LIST_PAGE_SIZE,
+        viewer=viewer,
+    )
+    return paginator.get_page(page)
+
+
+def _names(people):
+    return people.order_by("user__full_name", "pk").values_list("uuid", "user__full_name")
+
+
+_filter_clients = compiled.CompiledQuery(
+    lambda provider_id: _names(
+        Client.objects.visible_to(compiled.viewer(_LISTS_USER, provider_id=provider_id))
+    ),
+    _LISTS_PROVIDER,
+)
+_filter_providers = compiled.CompiledQuery(
+    lambda clinic_id: _names(CareProvider.objects.filter(clinic_id=clinic_id)), _LISTS_CLINIC
+)
+
+
+def filter_choices(*, provider):
+    """The (UUID, name) pairs the list's client and provider filters offer `provider`."""
+    return {
+        "client": _filter_clients(provider.pk),
+        "provider": _filter_providers(provider.clinic_id),
+    }
+
+
+def _next_session(now, field):
+    return Subquery(
+        Session.objects.filter(client=OuterRef("pk"), status=Session.Status.OPEN, ends_at__gt=now)
+        .order_by("starts_at", "pk")
+        .values(field)[:1]
+    )
+
+
+def _open_homework_count():
+    assignments = (
+        Assignment.objects.filter(
+            session__client=OuterRef("pk"),
+            session__status=Session.Status.OPEN,
+            submitted_at__isnull=True,
+        )
+        .order_by()
+        .values("session__client")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(assignments), Value(0))
+
+
+def client_list(*, viewer, now):
+    """`viewer`'s clients, with next_uuid, next_starts_at, next_ends_at and open_homework."""
+    return list(
+        Client.objects.visible_to(viewer)
+        .select_related("user")
+        .annotate(
+            next_uuid=_next_session(now, "uuid"),
+            next_starts_at=_next_session(now, "starts_at"),
+            next_ends_at=_next_session(now, "ends_at"),
+            open_homework=_open_homework_count(),
+        )
+        .order_by("user__full_name", "pk")
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionSeries:
+    id: uuid.UUID
+    starts_at: dt.datetime
+    sessions: list
+
+
+@dataclasses.dataclass(frozen=True)
+class ClientTimeline:
+    client: Client
+    team: list
+    series: list
+    session_count: int
+
+
+def client_timeline(*, viewer, client_id):
+    """The client's SessionRows by series, newest series first; None if not `viewer`'s."""
+    client = Client.objects.visible_to(viewer).select_related("user").filter(uuid=client_id)
+    client = client.first()
+    if client is None:
+        return None
+    rows = (
+        Session.objects.visible_to(viewer)
+        .filter(client=client)
+        .list_rows(viewer)
+        .order_by("starts_at", "sequence", "pk")
+    )
+    by_series = {}
+    for row in rows:
+        session = SessionRow(*row)
+        by_series.setdefault(session.series_id, []).append(session)
+    series = sorted(
+        (
+            SessionSeries(id=key, starts_at=sessions[0].starts_at, sessions=sessions)
+            for key, sessions in by_series.items()
+        ),
+        key=lambda group: group.starts_at,
+        reverse=True,
+    )
+    team = list(client.care_team.select_related("user").order_by("user__full_name"))
+    return ClientTimeline(
+        client=client,
+        team=team,
+        series=series,
+        session_count=sum(len(group.sessions) for group in series),
+    )
+
+
+# --- session pages and portal ---
+# A session's page on both sides (its people, homework, feedback and thread), the close and
+# schedule pages, and the client portal's dashboard and session list.
+
+# Stand-ins for the values of this section's compiled queries: never an id or a time that
+# a record has.
+_PAGES_USER, _PAGES_PERSON = -4_000_001, -4_000_002
+_PAGES_SESSION = uuid.UUID(int=4_000_003)
+_PAGES_NOW = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
+
+
+def _role_of(user):
+    """('provider' or 'client', the profile's id) as compiled.viewer takes them, or None
+    for anyone whose scope is empty."""
+    if not user.is_authenticated:
+        return None
+    if user.provider_profile is not None:
+        return "provider", user.provider_profile.pk
+    if user.client_profile is not None:
+        return "client", user.client_profile.pk
+    return None
+
+
+def _person(role, person_id, user_id=_PAGES_USER):
+    return compiled.viewer(user_id, **{f"{role}_id": person_id})
+
+
+# A session page reads its session by UUID on every request: compiling the scoped lookup
+# cost more CPU than running it.
+_session_by_uuid = {
+    role: CompiledQuery(
+        lambda person_id, session_id, role=role: Session.objects.visible_to(
+            _person(role, person_id)
+        ).filter(uuid=session_id),
+        _PAGES_PERSON,
+        _PAGES_SESSION,
+    )
+    for role in ("provider", "client")
+}
+
+
+def visible_session(*, viewer, session_id):
+    """The session `session_id` (a UUID) if `viewer` may see it, else None."""
+    role = _role_of(viewer)
+    if role is None:
+        return Session.objects.visible_to(viewer).filter(uuid=session_id).first()
+    found = _session_by_uuid[role[0]](role[1], session_id)
+    return found[0] if found else None
+
+
+def session_to_change(*, viewer, session_id):
+    """The session `session_id` with what the services read of it (its client and
+    clinic), if `viewer` may see it, else None."""
+    return (
+        Session.objects.visible_to(viewer)
+        .select_related("client", "clinic")
+        .filter(uuid=session_id)
+        .first()
+    )
+
+
+def assignment_to_change(*, viewer, assignment_id):
+    """The homework item `assignment_id` with its session (as session_to_change reads
+    it), if `viewer` may see it, else None."""
+    assignment = Assignment.objects.visible_to(viewer).filter(uuid=assignment_id).first()
+    if assignment is None:
+        return None
+    session = (
+        Session.objects.visible_to(viewer)
+        .select_related("client", "clinic")
+        .filter(pk=assignment.session_id)
+        .first()
+    )
+    if session is None:
+        return None
+    assignment.session = session
+    return assignment
+
+
+def session_with_people(*, viewer, session_id):
+    """The session `session_id` with its clinic and people, if `viewer` may see it."""
+    return Session.objects.visible_to(viewer).with_people().filter(uuid=session_id).first()
+
+
+def sessions_with_details(*, viewer):
+    """The sessions `viewer` may see, with everything a session's page shows, in a fixed
+    number of queries whatever the amount of homework, feedback and messages."""
+    return (
+        Session.objects.visible_to(viewer)
+        .with_people()
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("created_by__user").prefetch_related(
+                    Prefetch("feedback", queryset=Feedback.objects.select_related("author__user"))
+                ),
+            ),
+            Prefetch("messages", queryset=Message.objects.with_authors()),
+        )
+    )
+
+
+# A session page's other reads, each by the session's id, with SQL the ORM writes once:
+# building and compiling a query cost more CPU than PostgreSQL spends on these.
+
+# Of the people around a session, what its pages show: names (a User row also carries a
+# password hash, log-in times...), the client's id for links and the provider's title.
+_PEOPLE = {
+    "client_uuid": "client__uuid",
+    "client_name": "client__user__full_name",
+    "provider_name": "provider__user__full_name",
+    "provider_title": "provider__title",
+    "created_by_name": "created_by__user__full_name",
+    "closed_by_name": "closed_by__user__full_name",
+}
+_people_of = ReadByIds(Session.objects.order_by(), "pk", _PEOPLE.values())
+# Where each participant has read the thread up to (a handful of rows).
+_read_positions_of = ReadByIds(
+    ReadPosition.objects.all(), "session_id", ("user_id", "last_read_message_id")
+)
+_ASSIGNMENT_COLUMNS = [field.attname for field in Assignment._meta.concrete_fields]
+_assignments_of = ReadByIds(
+    Assignment.objects.all(),
+    "session_id",
+    (*_ASSIGNMENT_COLUMNS, "created_by__user__full_name"),
+)
+_feedback_of = ReadByIds(
+    Feedback.objects.all(),
+    "assignment__session_id",
+    ("assignment_id", "author__user__full_name", "created_at", "body"),
+)
+_thread_of = ReadByIds(
+    Message.objects.all(),
+    "session_id",
+    (
+        "id",
+        "author_id",
+        "author__full_name",
+        "author__careprovider__id",
+        "author__careprovider__title",
+        "created_at",
+        "body",
+    ),
+)
+# The names of a client's care team, A to Z.
+_team_of = ReadByIds(
+    CareTeamMembership.objects.order_by("provider__user__full_name"),
+    "client_id",
+    ("provider__user__full_name",),
+)
+
+
+@dataclasses.dataclass
+class SessionPageData:
+    """What a session's page shows of it: the people (names by role), the homework (each
+    Assignment with `given_by`, its giver's name), each item's feedback (by assignment id:
+    author_name, created_at, body), the thread (id, mine, author_name, by_client,
+    provider_title, created_at, body), its latest message id and how far the reader had
+    read it. Plain rows: fifty messages would be two hundred model instances."""
+
+    session: Session
+    people: dict
+    assignments: list
+    feedback: dict
+    thread: list
+    upto: int
+    read_upto: int | None
+
+    @property
+    def ready_to_close(self):
+        """Every homework item is completed and has feedback (services.ready_to_close)."""
+        return all(a.is_completed and self.feedback[a.pk] for a in self.assignments)
+
+
+def session_page_data(*, session, viewer):
+    """SessionPageData of `session`, which `viewer` may see: five queries whatever the
+    amount of homework, feedback and messages."""
+    db = session._state.db
+    [people] = _people_of([session.pk])
+    assignments = []
+    for *columns, given_by in _assignments_of([session.pk]):
+        assignment = Assignment.from_db(db, _ASSIGNMENT_COLUMNS, columns)
+        assignment.session = session
+        assignment.given_by = given_by
+        assignments.append(assignment)
+    feedback = defaultdict(list)
+    for assignment_id, author_name, created_at, body in _feedback_of([session.pk]):
+        feedback[assignment_id].append(
+            {"author_name": author_name, "created_at": created_at, "body": body}
+        )
+    thread = [
+        {
+            "id": pk,
+            "mine": author_id == viewer.pk,
+            "author_name": author_name,
+            "by_client": provider is None,
+            "provider_title": title,
+            "created_at": created_at,
+            "body": body,
+        }
+        for pk, author_id, author_name, provider, title, created_at, body in _thread_of(
+            [session.pk]
+        )
+    ]
+    return SessionPageData(
+        session=session,
+        people=dict(zip(_PEOPLE, people, strict=True)),
+        assignments=assignments,
+        feedback=feedback,
+        thread=thread,
+        upto=thread[-1]["id"] if thread else 0,
+        read_upto=dict(_read_positions_of([session.pk])).get(viewer.pk),
+    )
+
+
+def session_page(*, viewer, session_id):
+    """SessionPageData of the session `session_id` if `viewer` may see it, else None."""
+    session = visible_session(viewer=viewer, session_id=session_id)
+    return None if session is None else session_page_data(session=session, viewer=viewer)
+
+
+def care_team_names(*, client_id):
+    """The names of the client's care team, A to Z."""
+    return [name for (name,) in _team_of([client_id])]
+
+
+@dataclasses.dataclass
+class SessionClosePage:
+    session: Session
+    unfinished: list  # homework not completed or without feedback, oldest first
+
+
+def session_close_page(*, viewer, session_id):
+    """The session to close, with its people and what keeps it from being ready, if
+    `viewer` may see it, else None."""
+    session = sessions_with_details(viewer=viewer).filter(uuid=session_id).first()
+    if session is None:
+        return None
+    unfinished = [
+        a for a in session.assignments.all() if not a.is_completed or not a.feedback.all()
+    ]
+    return SessionClosePage(session=session, unfinished=unfinished)
+
+
+def care_team_map(*, viewer):
+    """For each client `viewer` may see, their care team: {client UUID: [provider UUIDs]}
+    as text (the schedule form's script narrows the provider choice with it)."""
+    teams = defaultdict(list)
+    memberships = CareTeamMembership.objects.filter(
+        client__in=Client.objects.visible_to(viewer).values("pk")
+    ).values_list("client__uuid", "provider__uuid")
+    for client_uuid, provider_uuid in memberships:
+        teams[str(client_uuid)].append(str(provider_uuid))
+    return dict(teams)
+
+
+def sessions_scheduled(*, viewer, ids):
+    """The sessions just scheduled, first to last, with their people and homework count."""
+    return list(
+        Session.objects.visible_to(viewer)
+        .with_names()
+        .with_counts()
+        .filter(pk__in=ids)
+        .order_by("starts_at", "sequence")
+    )
+
+
+# The client portal. Its dashboard's queries have SQL written once per process (building
+# and compiling them cost more CPU than PostgreSQL takes to run them); only the client,
+# the person and the time change between requests.
+
+# How many of the latest feedback the portal's dashboard shows.
+LATEST_FEEDBACK = 5
+
+
+def _client(client_id, user_id=_PAGES_USER):
+    return _person("client", client_id, user_id)
+
+
+def _open_homework(client_id):
+    return Assignment.objects.visible_to(_client(client_id)).filter(
+        session__status=Constant(Session.Status.OPEN.value), submitted_at__isnull=True
+    )
+
+
+# Open and not yet ended, earliest start first: the one in progress if there is one (it
+# started before any upcoming one), else the next upcoming.
+_portal_current = CompiledQuery(
+    lambda client_id, user_id, now: (
+        Session.objects.visible_to(_client(client_id))
+        .open()
+        .filter(ends_at__gt=now)
+        .select_related("provider__user")
+        .with_counts(_client(client_id, user_id))
+        .only("uuid", "starts_at", "ends_at", "status", "provider__user__full_name")
+        .order_by("starts_at", "pk")[:1]
+    ),
+    _PAGES_PERSON,
+    _PAGES_USER,
+    _PAGES_NOW,
+)
+# Homework of sessions that have started; a series copies its homework into every later
+# session, and those copies are not "to do" until their session begins.
+_portal_to_do = CompiledQuery(
+    lambda client_id, now: (
+        _open_homework(client_id)
+        .filter(session__starts_at__lte=now)
+        .order_by("due_at", "pk")
+        .values_list("uuid", "title", "due_at", "session__uuid", "session__starts_at")
+    ),
+    _PAGES_PERSON,
+    _PAGES_NOW,
+)
+# How many wait in upcoming sessions: the window puts the count on every row; one will do.
+_portal_later = CompiledQuery(
+    lambda client_id, now: (
+        _open_homework(client_id)
+        .filter(session__starts_at__gt=now)
+        .annotate(_total=Window(Count("pk")))
+        .order_by()
+        .values_list("_total")[:1]
+    ),
+    _PAGES_PERSON,
+    _PAGES_NOW,
+)
+# with_unread's join with the read positions leaves the sessions with news; only those
+# count their unread messages.
+_portal_unread = CompiledQuery(
+    lambda client_id, user_id: (
+        Session.objects.visible_to(_client(client_id))
+        .with_unread(_client(client_id, user_id))
+        .with_counts(_client(client_id, user_id))
+        .order_by("-starts_at", "-pk")
+        .values_list("uuid", "starts_at", "ends_at", "provider__user__full_name", "unread")
+    ),
+    _PAGES_PERSON,
+    _PAGES_USER,
+)
+# The latest few, chosen before their names and titles are joined (else PostgreSQL joins
+# them for every feedback of the client's two years).
+_portal_latest_feedback = CompiledQuery(
+    lambda client_id, limit: (
+        Feedback.objects.filter(
+            pk__in=Feedback.objects.visible_to(_client(client_id))
+            .order_by("-created_at", "-pk")
+            .values("pk")[:limit]
+        )
+        .order_by("-created_at", "-pk")
+        .values_list(
+            "author__user__full_name",
+            "assignment__uuid",
+            "assignment__title",
+            "assignment__session__uuid",
+            "created_at",
+            "body",
+        )
+    ),
+    _PAGES_PERSON,
+)
+
+
+@dataclasses.dataclass
+class PortalDashboard:
+    """The client's dashboard. Rows are tuples:
+    homework_to_do (uuid, title, due_at, session's uuid, session's start),
+    unread_sessions (uuid, starts_at, ends_at, provider's name, unread),
+    latest_feedback (author's name, assignment's uuid and title, session's uuid,
+    created_at, body)."""
+
+    now: dt.datetime
+    current: Session | None  # with homework_done, homework_total and unread
+    homework_to_do: list
+    homework_later: int
+    unread_sessions: list
+    latest_feedback: list
+
+
+def portal_dashboard(*, viewer, now):
+    """The dashboard of `viewer`, a client: six queries whatever the amount."""
+    user_id, client_id = viewer.pk, viewer.client_profile.pk
+    current = _portal_current(client_id, user_id, now)
+    later = _portal_later(client_id, now)
+    return PortalDashboard(
+        now=now,
+        current=current[0] if current else None,
+        homework_to_do=_portal_to_do(client_id, now),
+        homework_later=later[0][0] if later else 0,
+        unread_sessions=_portal_unread(client_id, user_id),
+        latest_feedback=_portal_latest_feedback(client_id, limit=LATEST_FEEDBACK),
+    )
+
+
+def portal_session_list(*, viewer, now):
+    """The sessions of `viewer`, a client, with names and counts, by group: "current" (in
+    progress, or past their end but still open) and "upcoming" soonest first, "past"
+    (closed) latest first."""
+    groups = {"current": [], "upcoming": [], "past": []}
+    sessions = (
+        Session.objects.visible_to(viewer)
+        .with_names()
+        .with_counts(viewer)
+        .order_by("starts_at", "pk")
+    )
+    for session in sessions:
+        timing = session.timing_at(now)
+        if timing == Session.Timing.UPCOMING:
+            groups["upcoming"].append(session)
+        elif timing == Session.Timing.CLOSED:
+            groups["past"].append(session)
+        else:
+            groups["current"].append(session)
+    groups["past"].reverse()
+    return groups
+
+
+# --- status constants ---
+# The models' QuerySets filter on a status with a plain value, which a prepared statement
+# receives as a parameter. For `status = $1` PostgreSQL's generic plan guesses that one
+# session in two matches, and read a caseload's open sessions by filtering all of them
+# instead of taking a range of the (client, status, end) index. The compiled queries below
+# therefore also write the status into the SQL's text (compiled.Constant): PostgreSQL then
+# plans with the column's statistics, and checks the parameter once per run.
+
+
+def open_sessions_constant(sessions):
+    """`sessions` (open ones, e.g. of `.open()` or `.in_progress(now)`) with `status =
+    'open'` also in the SQL's text, for a compiled query's generic plan."""
+    return sessions.filter(status=Constant(Session.Status.OPEN.value))
+
+
+def timing_constant(sessions, timing):
+    """`sessions.with_timing(timing)`'s status also in the SQL's text (see above)."""
+    status = Session.Status.CLOSED if timing == Session.Timing.CLOSED else Session.Status.OPEN
+    return sessions.filter(status=Constant(status.value))
+
+
+# --- API ---
+# The JSON API's reads. A page of sessions is read in two steps: the ids of the page, with
+# the count of all, from the requester's scope (SQL compiled once per shape), then the rows
+# of just those sessions, with just the columns the answer shows (api/output.py turns them
+# into the answer's dicts): a deep page costs what the first one costs.
+
+# Stand-ins for the values of the API's compiled queries.
+_API_PERSON = -2_000_002
+# The session list's filters (SessionFilterSerializer's): a lookup, and a stand-in value.
+_API_FILTERS = {
+    "status": ("status", "stand-in status"),
+    "client": ("client__uuid", uuid.UUID(int=2_000_003)),
+    "provider": ("provider__uuid", uuid.UUID(int=2_000_004)),
+    "starts_after": ("starts_at__gte", dt.datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=dt.UTC)),
+    "starts_before": ("starts_at__lt", dt.datetime(1902, 3, 4, 5, 6, 7, 8, tzinfo=dt.UTC)),
+}
+
+
+def _api_page(sessions, filters, ordering, size, offset):
+    """page_with_total of `sessions` that match `filters` ((name, value) pairs), in
+    `ordering` ("starts_at" or "-starts_at")."""
+    sessions = sessions.filter(**{_API_FILTERS[name][0]: value for name, value in filters})
+    tie = "sequence" if ordering == "starts_at" else "-sequence"
+    return page_with_total(sessions, (ordering, tie, "pk"), size, offset)
+
+
+# A shape per role, filters given, order and page: the pages people read again are few,
+# and an unbounded number of pages must not hold an unbounded number of queries.
+@functools.lru_cache(maxsize=256)
+def _api_compiled_page(role, names, ordering, size, offset):
+    return CompiledQuery(
+        lambda person_id, *values: _api_page(
+            Session.objects.visible_to(_person(role, person_id)),
+            zip(names, values, strict=True),
+            ordering,
+            size,
+            offset,
+        ),
+        _API_PERSON,
+        *(_API_FILTERS[name][1] for name in names),
+    )
+
+
+def api_session_page(*, viewer, filters, ordering, page_size, offset):
+    """The ids of a page of the sessions `viewer` may see that match `filters` (by name,
+    SessionFilterSerializer's values), ordered by start (`ordering`: "starts_at" or
+    "-starts_at"), and how many match in all; ([], 0) past the last page."""
+    role = _role_of(viewer)
+    if role is None:  # nobody's records: visible_to says so without a query
+        sessions = Session.objects.visible_to(viewer)
+        return ids_and_total(
+            lambda: list(_api_page(sessions, filters.items(), ordering, page_size, offset)),
+            offset,
+        )
+    query = _api_compiled_page(role[0], tuple(filters), ordering, page_size, offset)
+    return ids_and_total(lambda: query(role[1], *filters.values()), offset)
+
+
+def api_session_id(*, viewer, session_id):
+    """The id of the session `session_id` (a UUID) if `viewer` may see it, else None."""
+    session = visible_session(viewer=viewer, session_id=session_id)
+    return None if session is None else session.pk
+
+
+def _api_text(column):
+    # Times and UUIDs are read as text: datetime.fromisoformat (C) parses a time several
+    # times faster than Django's pure-Python loader of PostgreSQL's timestamptz, and
+    # PostgreSQL writes a UUID as str() would. api/output.py reads them back.
+    return Cast(column, output_field=TextField())
+
+
+# The columns of each kind of row, in the order api/output.py unpacks them.
+_API_SESSION = (
+    "pk",
+    _api_text("uuid"),
+    _api_text("series_id"),
+    "sequence",
+    _api_text("client__uuid"),
+    "client__user__full_name",
+    _api_text("provider__uuid"),
+    "provider__user__full_name",
+    _api_text("created_by__uuid"),
+    "created_by__user__full_name",
+    _api_text("starts_at"),
+    _api_text("ends_at"),
+    "status",
+    _api_text("closed_at"),
+    _api_text("closed_by__uuid"),
+    "closed_by__user__full_name",
+    "close_note",
+)
+# An assignment's feedback comes with it, one row per feedback (or one without): the
+# order is the models' own, assignments by (created_at, pk), feedback likewise within each.
+_API_ASSIGNMENT = (
+    "session_id",
+    "pk",
+    _api_text("uuid"),
+    "title",
+    "instructions",
+    _api_text("due_at"),
+    _api_text("created_by__uuid"),
+    "created_by__user__full_name",
+    _api_text("created_at"),
+    "response",
+    _api_text("submitted_at"),
+    _api_text("feedback__uuid"),
+    _api_text("feedback__author__uuid"),
+    "feedback__author__user__full_name",
+    "feedback__body",
+    _api_text("feedback__created_at"),
+)
+_API_MESSAGE = (
+    "session_id",
+    _api_text("uuid"),
+    _api_text("author_provider"),
+    _api_text("author_client"),
+    "author__full_name",
+    "body",
+    _api_text("created_at"),
+)
+_api_sessions_by_pk = ReadByIds(Session.objects.order_by(), "pk", _API_SESSION)
+_API_ASSIGNMENTS = Assignment.objects.order_by(
+    "created_at", "pk", "feedback__created_at", "feedback__pk"
+)
+_api_assignments_by_session = ReadByIds(_API_ASSIGNMENTS, "session_id", _API_ASSIGNMENT)
+_api_assignments_by_pk = ReadByIds(_API_ASSIGNMENTS, "pk", _API_ASSIGNMENT)
+# The author's profile by key, a row at a time: as joins, PostgreSQL hashed the whole
+# provider table for a page's hundred messages, a cost that grew with the network.
+_api_messages_by_session = ReadByIds(
+    Message.objects.annotate(
+        author_provider=Subquery(
+            CareProvider.objects.filter(user_id=OuterRef("author_id")).order_by().values("uuid")
+        ),
+        author_client=Subquery(
+            Client.objects.filter(user_id=OuterRef("author_id")).order_by().values("uuid")
+        ),
+    ),
+    "session_id",
+    _API_MESSAGE,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiSessionRows:
+    """Rows (tuples) of sessions, of their homework with its feedback, and of their
+    messages, with the columns of _API_SESSION, _API_ASSIGNMENT and _API_MESSAGE."""
+
+    sessions: list
+    assignments: list
+    messages: list
+
+
+def api_session_rows(*, session_ids):
+    """ApiSessionRows of the sessions `session_ids`, in that order: ids that a scoped read
+    gave, or of sessions the requester has just written. Three queries at most."""
+    by_pk = {row[0]: row for row in _api_sessions_by_pk(session_ids)}
+    rows = [by_pk[pk] for pk in session_ids if pk in by_pk]
+    pks = [row[0] for row in rows]
+    return ApiSessionRows(
+        sessions=rows,
+        assignments=_api_assignments_by_session(pks),
+        messages=_api_messages_by_session(pks),
+    )
+
+
+def api_assignment_rows(*, assignment_id):
+    """The rows of homework item `assignment_id` (the id of one the requester may see or
+    has just written), one per feedback, as in ApiSessionRows.assignments. One query."""
+    return _api_assignments_by_pk([assignment_id])
+
+
+def api_clients(*, viewer):
+    """The clients on `viewer`'s care teams by name, each with their user and care team."""
+    return (
+        Client.objects.visible_to(viewer)
+        .select_related("user")
+        .prefetch_related("care_team__user")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def api_client(*, viewer, client_id):
+    """The client `client_id` (a UUID), with their clinic, if `viewer` may see them."""
+    return Client.objects.visible_to(viewer).select_related("clinic").filter(uuid=client_id).first()
+
+
+def api_provider(*, viewer, provider_id):
+    """The provider `provider_id` (a UUID) if `viewer` may see them (of their clinic)."""
+    return CareProvider.objects.visible_to(viewer).filter(uuid=provider_id).first()
+
+
+def api_messages(*, session):
+    """The messages of `session` (one the reader may see), oldest first, with their
+    authors' profiles."""
+    return session.messages.with_authors().order_by("pk")

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from audit.services import record
 from clinic.models import CareProvider, CareTeamMembership
@@ -37,7 +39,8 @@ HOMEWORK_FOR_FIRST = "first"
 
 
 class Conflict(Exception):
-    """The action does not fit the object's current state (API: 409)."""
+    """The action does not fit the object's current state (API: 409). `detail` is for
+    people (in the active language), `code` for programs (a stable English identifier)."""
 
     code = "conflict"
 
@@ -51,14 +54,14 @@ class SessionClosed(Conflict):
     code = "session_closed"
 
     def __init__(self):
-        super().__init__("This session is closed: it can be read but not changed.")
+        super().__init__(gettext("This session is closed: it can be read but not changed."))
 
 
 class AlreadyClosed(Conflict):
     code = "already_closed"
 
     def __init__(self):
-        super().__init__("This session is already closed.")
+        super().__init__(gettext("This session is already closed."))
 
 
 class NotReady(Conflict):
@@ -66,8 +69,10 @@ class NotReady(Conflict):
 
     def __init__(self, unfinished):
         super().__init__(
-            "Some homework is not completed or has no feedback yet. "
-            "To close the session anyway, confirm and give a note saying why.",
+            gettext(
+                "Some homework is not completed or has no feedback yet. "
+                "To close the session anyway, confirm and give a note saying why."
+            ),
             unfinished=unfinished,
         )
         self.unfinished = unfinished
@@ -77,7 +82,9 @@ class FeedbackExists(Conflict):
     code = "feedback_given"
 
     def __init__(self):
-        super().__init__("Feedback has been given on this homework, so it can no longer be edited.")
+        super().__init__(
+            gettext("Feedback has been given on this homework, so it can no longer be edited.")
+        )
 
 
 @dataclass(frozen=True)
@@ -102,9 +109,9 @@ def _provider_on_team(actor, client):
     """The actor's CareProvider profile if they are on the client's care team, else 403."""
     provider = actor.provider_profile if actor.is_authenticated else None
     if provider is None:
-        raise PermissionDenied("Only care providers can do this.")
+        raise PermissionDenied(gettext("Only care providers can do this."))
     if not CareTeamMembership.objects.filter(client=client, provider=provider).exists():
-        raise PermissionDenied("Only providers on the client's care team can do this.")
+        raise PermissionDenied(gettext("Only providers on the client's care team can do this."))
     return provider
 
 
@@ -113,7 +120,7 @@ def _participant(actor, session):
     if actor.is_authenticated and actor.client_profile is not None:
         if actor.client_profile.pk == session.client_id:
             return "client"
-        raise PermissionDenied("Only the client of this session can do this.")
+        raise PermissionDenied(gettext("Only the client of this session can do this."))
     _provider_on_team(actor, session.client)
     return "provider"
 
@@ -131,16 +138,86 @@ def _locked(model, obj):
 # --- validation helpers --------------------------------------------------------------------
 
 
-def _text(value, *, field, label, max_length, required=True):
+@dataclass(frozen=True)
+class _TextErrors:
+    """What a text's errors say, each a whole sentence for translators: `too_long` gives
+    the sentence for a length (ngettext's choice) with %(length)s and %(max)s."""
+
+    not_allowed: str
+    empty: str | None
+    too_long: object
+
+
+_TITLE = _TextErrors(
+    gettext_lazy("The homework title contains a character that is not allowed."),
+    gettext_lazy("The homework title cannot be empty."),
+    lambda n: ngettext(
+        "The homework title is too long: %(length)s character, at most %(max)s.",
+        "The homework title is too long: %(length)s characters, at most %(max)s.",
+        n,
+    ),
+)
+_INSTRUCTIONS = _TextErrors(
+    gettext_lazy("The instructions contain a character that is not allowed."),
+    None,
+    lambda n: ngettext(
+        "The instructions are too long: %(length)s character, at most %(max)s.",
+        "The instructions are too long: %(length)s characters, at most %(max)s.",
+        n,
+    ),
+)
+_ANSWER = _TextErrors(
+    gettext_lazy("Your answer contains a character that is not allowed."),
+    gettext_lazy("Your answer cannot be empty."),
+    lambda n: ngettext(
+        "Your answer is too long: %(length)s character, at most %(max)s.",
+        "Your answer is too long: %(length)s characters, at most %(max)s.",
+        n,
+    ),
+)
+_FEEDBACK = _TextErrors(
+    gettext_lazy("The feedback contains a character that is not allowed."),
+    gettext_lazy("The feedback cannot be empty."),
+    lambda n: ngettext(
+        "The feedback is too long: %(length)s character, at most %(max)s.",
+        "The feedback is too long: %(length)s characters, at most %(max)s.",
+        n,
+    ),
+)
+_MESSAGE = _TextErrors(
+    gettext_lazy("The message contains a character that is not allowed."),
+    gettext_lazy("The message cannot be empty."),
+    lambda n: ngettext(
+        "The message is too long: %(length)s character, at most %(max)s.",
+        "The message is too long: %(length)s characters, at most %(max)s.",
+        n,
+    ),
+)
+_NOTE = _TextErrors(
+    gettext_lazy("The note contains a character that is not allowed."),
+    None,
+    lambda n: ngettext(
+        "The note is too long: %(length)s character, at most %(max)s.",
+        "The note is too long: %(length)s characters, at most %(max)s.",
+        n,
+    ),
+)
+
+
+def _text(value, *, field, errors, max_length):
+    """`value` stripped; refused when it holds a NUL, is empty (unless `errors.empty` is
+    None: optional text) or is longer than `max_length`."""
     value = (value or "").strip()
     if "\x00" in value:
-        raise ValidationError({field: f"{label} contains a character that is not allowed."})
-    if required and not value:
-        raise ValidationError({field: f"{label} cannot be empty."})
+        raise ValidationError({field: str(errors.not_allowed)})
+    if errors.empty is not None and not value:
+        raise ValidationError({field: str(errors.empty)})
     if len(value) > max_length:
-        raise ValidationError(
-            {field: f"{label} is too long: {len(value):,} characters, at most {max_length:,}."}
-        )
+        numbers = {
+            "length": number_format(len(value), force_grouping=True),
+            "max": number_format(max_length, force_grouping=True),
+        }
+        raise ValidationError({field: errors.too_long(len(value)) % numbers})
     return value
 
 
@@ -149,7 +226,7 @@ def _aware(value, *, clinic, field):
     if value is None:
         return None
     if not isinstance(value, dt.datetime):
-        raise ValidationError({field: "Enter a valid date and time."})
+        raise ValidationError({field: gettext("Enter a valid date and time.")})
     if timezone.is_naive(value):
         value = timezone.make_aware(value, clinic.tzinfo)
     return value
@@ -160,13 +237,9 @@ def _homework(spec, index=None):
     if isinstance(spec, dict):
         spec = HomeworkSpec(**spec)
     return HomeworkSpec(
-        title=_text(spec.title, field=field, label="The homework title", max_length=TITLE_MAX),
+        title=_text(spec.title, field=field, errors=_TITLE, max_length=TITLE_MAX),
         instructions=_text(
-            spec.instructions,
-            field=field,
-            label="The instructions",
-            max_length=INSTRUCTIONS_MAX,
-            required=False,
+            spec.instructions, field=field, errors=_INSTRUCTIONS, max_length=INSTRUCTIONS_MAX
         ),
         due_at=spec.due_at,
     )
@@ -219,40 +292,49 @@ def session_schedule(
     Returns the sessions in order; all are created in one transaction, or none."""
     scheduler = actor.provider_profile if actor.is_authenticated else None
     if scheduler is None:
-        raise PermissionDenied("Only care providers can schedule sessions.")
+        raise PermissionDenied(gettext("Only care providers can schedule sessions."))
     if client is None or client.clinic_id != scheduler.clinic_id:
-        raise ValidationError({"client": "Choose a client of your clinic."})
+        raise ValidationError({"client": gettext("Choose a client of your clinic.")})
     team = set(
         CareTeamMembership.objects.filter(client=client).values_list("provider_id", flat=True)
     )
     if scheduler.pk not in team:
-        raise ValidationError({"client": "You can only schedule for clients on your care team."})
+        raise ValidationError(
+            {"client": gettext("You can only schedule for clients on your care team.")}
+        )
     provider = provider or scheduler
     if not isinstance(provider, CareProvider) or provider.pk not in team:
-        raise ValidationError({"provider": "The session must be held by the client's care team."})
+        raise ValidationError(
+            {"provider": gettext("The session must be held by the client's care team.")}
+        )
 
     clinic = client.clinic
     starts_at = _aware(starts_at, clinic=clinic, field="starts_at")
     ends_at = _aware(ends_at, clinic=clinic, field="ends_at")
     if starts_at is None:
-        raise ValidationError({"starts_at": "Give the start of the session."})
+        raise ValidationError({"starts_at": gettext("Give the start of the session.")})
     if ends_at is None:
-        raise ValidationError({"ends_at": "Give the end of the session."})
+        raise ValidationError({"ends_at": gettext("Give the end of the session.")})
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": "The session must end after it starts."})
+        raise ValidationError({"ends_at": gettext("The session must end after it starts.")})
     if not isinstance(repeat, int) or isinstance(repeat, bool) or not 1 <= repeat <= REPEAT_MAX:
         raise ValidationError(
-            {"repeat": f"Schedule between 1 and {REPEAT_MAX} sessions at a time."}
+            {
+                "repeat": gettext("Schedule between 1 and %(max)s sessions at a time.")
+                % {"max": REPEAT_MAX}
+            }
         )
     if homework_applies_to not in (HOMEWORK_FOR_ALL, HOMEWORK_FOR_FIRST):
-        raise ValidationError({"homework_applies_to": "Choose 'all' or 'first'."})
+        raise ValidationError({"homework_applies_to": gettext("Choose 'all' or 'first'.")})
     items = [_homework(spec, index) for index, spec in enumerate(homework)]
     tz = clinic.tzinfo
     offsets = []
     for index, item in enumerate(items):
         due = _aware(item.due_at, clinic=clinic, field=f"homework-{index}")
         if due is not None and due <= starts_at:
-            raise ValidationError({f"homework-{index}": "Homework must be due after the start."})
+            raise ValidationError(
+                {f"homework-{index}": gettext("Homework must be due after the start.")}
+            )
         # Kept as a wall-clock offset from the start so it moves with each later session.
         offsets.append(None if due is None else _local_naive(due, tz) - _local_naive(starts_at, tz))
 
@@ -293,7 +375,11 @@ def session_schedule(
     except OverflowError:
         # Python's calendar ends with the year 9999; nothing has been saved.
         raise ValidationError(
-            {"repeat": "The series would end after the year 9999: schedule fewer sessions."}
+            {
+                "repeat": gettext(
+                    "The series would end after the year 9999: schedule fewer sessions."
+                )
+            }
         ) from None
     return sessions
 
@@ -322,10 +408,10 @@ def assignment_add(*, actor, session, title, instructions="", due_at=None):
 def assignment_submit(*, actor, assignment, response):
     """The client answers (or edits their answer to) homework, until feedback exists."""
     if not (actor.is_authenticated and actor.client_profile is not None):
-        raise PermissionDenied("Only the client can submit homework.")
+        raise PermissionDenied(gettext("Only the client can submit homework."))
     if actor.client_profile.pk != assignment.session.client_id:
-        raise PermissionDenied("Only the client of this session can submit its homework.")
-    response = _text(response, field="response", label="Your answer", max_length=RESPONSE_MAX)
+        raise PermissionDenied(gettext("Only the client of this session can submit its homework."))
+    response = _text(response, field="response", errors=_ANSWER, max_length=RESPONSE_MAX)
     with transaction.atomic():
         assignment = _locked(Assignment, assignment)
         _require_open(assignment.session)
@@ -342,15 +428,17 @@ def feedback_give(*, actor, assignment, body):
     """A provider on the care team gives feedback on submitted homework."""
     session = assignment.session
     provider = _provider_on_team(actor, session.client)
-    body = _text(body, field="body", label="The feedback", max_length=FEEDBACK_MAX)
+    body = _text(body, field="body", errors=_FEEDBACK, max_length=FEEDBACK_MAX)
     with transaction.atomic():
         assignment = _locked(Assignment, assignment)
         _require_open(assignment.session)
         if not assignment.is_completed:
             raise ValidationError(
                 {
-                    "body": "The client has not submitted this homework yet: nothing to give "
-                    "feedback on."
+                    "body": gettext(
+                        "The client has not submitted this homework yet: nothing to give "
+                        "feedback on."
+                    )
                 }
             )
         feedback = Feedback.objects.create(
@@ -363,7 +451,7 @@ def feedback_give(*, actor, assignment, body):
 def message_post(*, actor, session, body):
     """The client or a provider on the care team writes in the session's thread."""
     _participant(actor, session)
-    body = _text(body, field="body", label="The message", max_length=MESSAGE_MAX)
+    body = _text(body, field="body", errors=_MESSAGE, max_length=MESSAGE_MAX)
     with transaction.atomic():
         session = _locked(Session, session)
         _require_open(session)
@@ -422,7 +510,7 @@ def session_close(*, actor, session, note="", force=False):
     """Close a session: when ready (all homework completed with feedback), or when forced
     with a note saying why. Two providers closing at once produce exactly one close."""
     provider = _provider_on_team(actor, session.client)
-    note = _text(note, field="note", label="The note", max_length=NOTE_MAX, required=False)
+    note = _text(note, field="note", errors=_NOTE, max_length=NOTE_MAX)
     with transaction.atomic():
         session = _locked(Session, session)
         if session.status == Session.Status.CLOSED:
@@ -432,7 +520,7 @@ def session_close(*, actor, session, note="", force=False):
             raise NotReady([a.uuid for a in unfinished])
         if unfinished and not note:
             raise ValidationError(
-                {"note": "Closing with unfinished homework needs a note saying why."}
+                {"note": gettext("Closing with unfinished homework needs a note saying why.")}
             )
         now = timezone.now()
         # Conditional, so that even without row locks (SQLite) only one close wins.

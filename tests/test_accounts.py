@@ -221,7 +221,7 @@ def test_login_with_email_and_password(client, provider):
     # Then the authenticator code: providers have two-factor authentication.
     response = log_in(client, "ben@northside.test", PASSWORD, follow=True)
     assert response.redirect_chain[-1][0] == "/provider/"
-    assert response.context["user"] == provider.user
+    assert 'data-testid="who">Ben Provider · Northside Therapy<' in response.content.decode()
     assert int(client.session[SESSION_KEY]) == provider.user.pk
 
 
@@ -359,3 +359,134 @@ def test_forged_invitation_without_csrf_token_is_rejected_and_creates_nothing(cl
     )
     assert response.status_code == 403
     assert User.objects.count() == before
+
+
+# Languages: the person's choice (account settings), else the browser's, else English
+
+
+SETTINGS_URL = "/accounts/settings/"
+
+
+def test_the_account_page_offers_the_languages_and_shows_the_choice(login, provider):
+    http = login(provider.user)
+    page = http.get(SETTINGS_URL).content.decode()
+    assert "Language of pages and emails" in page
+    for value in ("", "en", "es"):
+        assert f'value="{value}"' in page
+    assert "Español" in page and "As my browser asks (else English)" in page
+    provider.user.language = "es"
+    provider.user.save(update_fields=["language"])
+    page = http.get(SETTINGS_URL).content.decode()
+    assert re.search(r'<input[^>]*value="es"[^>]*checked|<input[^>]*checked[^>]*value="es"', page)
+
+
+def test_the_language_chosen_on_the_account_page_is_the_pages_language(login, client_profile):
+    http = login(client_profile.user)
+    response = http.post(SETTINGS_URL, {"language": "es"}, headers={"accept-language": "en"})
+    assert response.status_code == 302 and response["Location"] == SETTINGS_URL
+    client_profile.user.refresh_from_db()
+    assert client_profile.user.language == "es"
+    # Whatever the browser asks: the person chose.
+    page = http.get(SETTINGS_URL, headers={"accept-language": "en"})
+    content = page.content.decode()
+    assert page["Content-Language"] == "es"
+    assert '<html lang="es">' in content
+    assert "Se guardó tu configuración." in content
+    assert "Configuración de la cuenta" in content
+    portal = http.get("/portal/", headers={"accept-language": "en"}).content.decode()
+    assert "Mis sesiones" in portal and "My sessions" not in portal
+
+
+def test_without_a_choice_the_browser_decides_then_english(login, client_profile):
+    client_profile.user.language = "es"
+    client_profile.user.save(update_fields=["language"])
+    http = login(client_profile.user)
+    response = http.post(SETTINGS_URL, {"language": ""}, headers={"accept-language": "en-GB"})
+    assert response.status_code == 302
+    client_profile.user.refresh_from_db()
+    assert client_profile.user.language == ""
+    # The confirmation reads in the language of the next page: the browser's.
+    english = http.get(SETTINGS_URL, headers={"accept-language": "en-GB"}).content.decode()
+    assert "Your settings are saved." in english
+    spanish = http.get(SETTINGS_URL, headers={"accept-language": "es-AR,es;q=0.9"})
+    assert spanish["Content-Language"] == "es"
+    assert "Configuración de la cuenta" in spanish.content.decode()
+    german = http.get(SETTINGS_URL, headers={"accept-language": "de-DE"})
+    assert german["Content-Language"] == "en"
+    assert "Account settings" in german.content.decode()
+    assert "Accept-Language" in german["Vary"]
+
+
+def test_a_language_not_offered_is_refused(login, provider):
+    http = login(provider.user)
+    response = http.post(SETTINGS_URL, {"language": "fr"})
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    provider.user.refresh_from_db()
+    assert provider.user.language == ""
+
+
+def test_the_log_in_page_follows_the_browser(client, db):
+    spanish = client.get(LOGIN_URL, headers={"accept-language": "es"}).content.decode()
+    assert "Iniciar sesión en CareSessions" in spanish
+    assert "¿Olvidaste tu contraseña?" in spanish
+    english = client.get(LOGIN_URL).content.decode()
+    assert "Log in to CareSessions" in english
+
+
+def test_the_password_reset_email_is_in_the_recipients_language(client, client_profile):
+    from django.core import mail
+
+    client_profile.user.language = "es"
+    client_profile.user.save(update_fields=["language"])
+    response = client.post(
+        "/accounts/password/reset/",
+        {"email": client_profile.user.email},
+        headers={"accept-language": "en"},
+    )
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "Correo electrónico para restablecer contraseña" in message.subject
+    # Someone with no choice gets the language of the request that asked.
+    client_profile.user.language = ""
+    client_profile.user.save(update_fields=["language"])
+    client.post(
+        "/accounts/password/reset/",
+        {"email": client_profile.user.email},
+        headers={"accept-language": "en"},
+    )
+    assert "Password Reset Email" in mail.outbox[1].subject
+
+
+def test_the_error_pages_speak_the_readers_language(login, client_profile):
+    http = login(client_profile.user)
+    refused = http.get("/provider/", headers={"accept-language": "es"})
+    assert refused.status_code == 403
+    assert "No permitido" in refused.content.decode()
+    missing = http.get(
+        "/portal/sessions/00000000-0000-4000-8000-000000000000/",
+        headers={"accept-language": "es"},
+    )
+    assert missing.status_code == 404
+    assert "Página no encontrada" in missing.content.decode()
+
+
+def test_the_server_error_page_needs_nothing_but_the_language(rf):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("es"):
+        response = server_error(rf.get("/"))
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert '<html lang="es">' in page and "<h1>Algo salió mal</h1>" in page
+    english = server_error(rf.get("/")).content.decode()
+    assert "<h1>Something went wrong</h1>" in english
+
+
+def test_a_choice_no_longer_offered_counts_as_none(login, client_profile):
+    User.objects.filter(pk=client_profile.user.pk).update(language="fr")
+    client_profile.user.refresh_from_db()
+    page = login(client_profile.user).get(SETTINGS_URL, headers={"accept-language": "es"})
+    assert page["Content-Language"] == "es"
+    assert "Configuración de la cuenta" in page.content.decode()

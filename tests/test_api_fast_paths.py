@@ -1,6 +1,6 @@
-"""The API's session list and detail read with SQL compiled once (sessions_app/api/scoped.py)
-and its throttle counted in Redis (sessions_app/api/throttling.py): each gives what the
-ORM's queryset and DRF's throttle give."""
+"""The API's session list and detail read with SQL compiled once (the API's selectors in
+sessions_app/selectors.py) and its throttle counted in Redis (sessions_app/api/throttling.py):
+each gives what the ORM's queryset and DRF's throttle give."""
 
 import datetime as dt
 import itertools
@@ -11,8 +11,7 @@ from django_redis.cache import RedisCache
 from rest_framework.test import APIRequestFactory
 from rest_framework.throttling import UserRateThrottle as DRFUserRateThrottle
 
-from sessions_app import services
-from sessions_app.api import scoped
+from sessions_app import selectors, services
 from sessions_app.api.throttling import UserRateThrottle
 from sessions_app.models import Session
 
@@ -37,7 +36,7 @@ def caseload(provider, client_profile, other_client, clinic_admin):
 def orm_page(user, filters, ordering, size, offset):
     """The page as the ORM's scoped queryset gives it, and the count of all."""
     sessions = Session.objects.visible_to(user).filter(
-        **{scoped._FILTERS[name][0]: value for name, value in filters.items()}
+        **{selectors._API_FILTERS[name][0]: value for name, value in filters.items()}
     )
     tie = "sequence" if ordering == "starts_at" else "-sequence"
     ordered = sessions.order_by(ordering, tie, "pk").values_list("pk", flat=True)
@@ -66,18 +65,24 @@ def test_page_ids_are_the_scoped_querysets(request, caseload, client_profile, ot
         FILTERS + by_person, ["starts_at", "-starts_at"], [(25, 0), (3, 0), (3, 3), (4, 12)]
     ):
         expected = orm_page(user, filters, ordering, size, offset)
-        ids, count = scoped.page_ids(user, filters, ordering=ordering, size=size, offset=offset)
+        ids, count = selectors.api_session_page(
+            viewer=user, filters=filters, ordering=ordering, page_size=size, offset=offset
+        )
         # Past the last page no row comes back, so neither does the count.
         assert (ids, count) == (expected if expected[0] else ([], 0)), (filters, ordering)
 
 
-def test_session_pk_is_the_scoped_querysets(caseload, provider, off_team_provider, superuser):
+def test_session_id_is_the_scoped_querysets(caseload, provider, off_team_provider, superuser):
     session = caseload[3]
-    assert scoped.session_pk(provider.user, session.uuid) == session.pk
-    assert scoped.session_pk(session.client.user, session.uuid) == session.pk
-    assert scoped.session_pk(off_team_provider.user, session.uuid) is None
-    assert scoped.session_pk(caseload[-3].client.user, session.uuid) is None  # another client
-    assert scoped.session_pk(superuser, session.uuid) is None
+
+    def session_id(user):
+        return selectors.api_session_id(viewer=user, session_id=session.uuid)
+
+    assert session_id(provider.user) == session.pk
+    assert session_id(session.client.user) == session.pk
+    assert session_id(off_team_provider.user) is None
+    assert session_id(caseload[-3].client.user) is None  # another client
+    assert session_id(superuser) is None
 
 
 def test_pages_past_the_last_are_404_and_an_empty_scope_is_an_empty_page(
@@ -105,15 +110,11 @@ def test_filtered_list_links_keep_the_filters(caseload):
     assert body["previous"].endswith("/api/v1/sessions/?page_size=3&status=open")
 
 
-def test_a_session_out_of_scope_and_a_malformed_id_are_404(caseload, off_team_provider):
+def test_a_session_out_of_scope_and_a_malformed_id_are_the_same_404(caseload, off_team_provider):
     outsider = token_client(off_team_provider.user)
-    hidden = outsider.get(f"{API}/sessions/{caseload[0].uuid}/")
-    assert (hidden.status_code, hidden.json()) == (
-        404,
-        {"detail": "No Session matches the given query."},
-    )
-    malformed = outsider.get(f"{API}/sessions/not-a-uuid/")
-    assert (malformed.status_code, malformed.json()) == (404, {"detail": "Not found."})
+    for path in (f"{API}/sessions/{caseload[0].uuid}/", f"{API}/sessions/not-a-uuid/"):
+        response = outsider.get(path)
+        assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
 
 
 # --- the throttle ------------------------------------------------------------------------------

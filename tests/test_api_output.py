@@ -1,5 +1,6 @@
-"""The API answers with plain dicts (sessions_app/api/output.py): exactly the JSON that its
-serializers, the OpenAPI schema's source, give for the same objects."""
+"""The API answers with plain dicts (sessions_app/api/output.py, from the rows of the API's
+selectors): exactly the JSON that its serializers, the OpenAPI schema's source, give for the
+same objects."""
 
 import datetime as dt
 import json
@@ -9,7 +10,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
-from sessions_app import services
+from sessions_app import selectors, services
 from sessions_app.api import output
 from sessions_app.api.renderers import JSONRenderer as APIRenderer
 from sessions_app.api.serializers import (
@@ -18,7 +19,6 @@ from sessions_app.api.serializers import (
     SessionSerializer,
 )
 from sessions_app.models import Assignment, Message, Session
-from sessions_app.views.common import session_detail_queryset
 
 from .api_helpers import API, token_client
 from .factories import ClientFactory, ClinicFactory, ProviderFactory, UserFactory
@@ -92,9 +92,14 @@ def rendered(data):
     return stock
 
 
+def answers(ids, now=None):
+    """What the API answers for the sessions `ids`."""
+    return output.sessions(selectors.api_session_rows(session_ids=ids), now=now)
+
+
 def expected_sessions(user, now=None):
     """What the serializers give for the sessions `user` may see, in the API's order."""
-    sessions = list(session_detail_queryset(user).order_by(*ORDER))
+    sessions = list(selectors.sessions_with_details(viewer=user).order_by(*ORDER))
     return sessions, SessionSerializer(sessions, many=True, context={"now": now}).data
 
 
@@ -104,9 +109,9 @@ def test_sessions_are_what_the_serializer_gives(varied, who):
     now = timezone.now()
     with timezone.override(varied.clinic.tzinfo):
         sessions, expected = expected_sessions(user, now)
-        fast = output.sessions_by_pk([s.pk for s in sessions], now=now)
+        fast = answers([s.pk for s in sessions], now=now)
         assert rendered(fast) == rendered(expected)  # the keys' order too
-        assert rendered(output.sessions_by_pk([sessions[2].pk], now=now)) == rendered([expected[2]])
+        assert rendered(answers([sessions[2].pk], now=now)) == rendered([expected[2]])
     assert {s["timing"] for s in fast} == set(Session.Timing.values)
     assert {a["author"]["role"] for s in fast for a in s["messages"]} == {"provider", "client", ""}
 
@@ -114,7 +119,8 @@ def test_sessions_are_what_the_serializer_gives(varied, who):
 def test_each_assignment_is_what_the_serializer_gives(varied):
     with timezone.override(varied.clinic.tzinfo):
         for assignment in Assignment.objects.order_by("pk"):
-            assert rendered(output.assignment_data(assignment.pk)) == rendered(
+            rows = selectors.api_assignment_rows(assignment_id=assignment.pk)
+            assert rendered(output.assignment(rows)) == rendered(
                 AssignmentSerializer(assignment).data
             )
 
@@ -122,7 +128,7 @@ def test_each_assignment_is_what_the_serializer_gives(varied):
 def test_times_are_written_as_drf_writes_them(people):
     [session] = schedule(by=people.ben, client=people.chloe, start=WINTER)
     with timezone.override(people.clinic.tzinfo):
-        [answer] = json.loads(rendered(output.sessions_by_pk([session.pk])))
+        [answer] = json.loads(rendered(answers([session.pk])))
         expected = SessionSerializer(Session.objects.get(pk=session.pk)).data
     assert answer["starts_at"] == expected["starts_at"]
     offset = {"America/New_York": "-05:00", "Europe/London": "Z", "UTC": "Z"}
@@ -145,7 +151,7 @@ def test_the_write_endpoints_answer_the_serializers_json(people):
     ben, chloe = token_client(people.ben.user), token_client(people.chloe.user)
 
     def sessions():
-        return list(session_detail_queryset(people.ben.user).order_by(*ORDER))
+        return list(selectors.sessions_with_details(viewer=people.ben.user).order_by(*ORDER))
 
     def json_of(serializer):
         with timezone.override(people.clinic.tzinfo):

@@ -5,12 +5,14 @@ import logging
 from io import StringIO
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from audit.models import AppendOnlyError, AuditEvent
+from audit.services import record
 from sessions_app import services
 
 from .sessions_helpers import schedule
@@ -191,9 +193,64 @@ def test_clinic_admin_sees_only_their_clinics_events(
     schedule(by=other_clinic_provider, client=other_clinic_client)
     response = login(clinic_admin.user).get("/provider/clinic/audit/")
     assert response.status_code == 200
-    shown = list(response.context["events"])
-    assert shown and all(e.clinic_id == clinic_admin.clinic_id for e in shown)
+    shown = audit_rows(response)
+    assert shown
+    mine = set(AuditEvent.objects.filter(clinic_id=clinic_admin.clinic_id).values_list("action"))
+    assert {(row["Action"],) for row in shown} <= mine
     assert other_clinic_provider.user.email not in response.content.decode()
+
+
+def audit_rows(response):
+    """The audit page's table as a list of {column heading: cell text}."""
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    headings = [th.get_text(strip=True) for th in soup.select("thead th")]
+    return [
+        dict(
+            zip(headings, (td.get_text(" ", strip=True) for td in row.find_all("td")), strict=True)
+        )
+        for row in soup.select("tbody tr")
+        if len(row.find_all("td")) == len(headings)
+    ]
+
+
+def test_the_audit_page_names_roles_outcomes_and_objects_in_the_readers_language(
+    login, session, clinic_admin, provider
+):
+    login(provider.user).get(f"/provider/sessions/{session.uuid}/", REMOTE_ADDR="10.1.2.3")
+    login(provider.user).get("/provider/clinic/")  # refused: not an admin
+    clinic_admin.user.language = "es"
+    clinic_admin.user.save(update_fields=["language"])
+    response = login(clinic_admin.user).get("/provider/clinic/audit/")
+    page = response.content.decode()
+    assert "Registro de auditoría de Northside Therapy" in page
+    rows = audit_rows(response)
+    assert {"Cuándo", "Quién", "Rol", "Acción", "Resultado", "Objeto", "Dirección IP"} == set(
+        rows[0]
+    )
+    viewed = next(r for r in rows if r["Acción"] == "view:sessions_app:provider-session-detail")
+    assert viewed["Rol"] == "Profesional de atención"
+    assert viewed["Resultado"] == "Permitido"
+    assert viewed["Objeto"] == f"Sesión {session.uuid}"
+    assert viewed["Dirección IP"] == "10.1.2.3"
+    refused = next(r for r in rows if r["Acción"] == "view:clinic:people")
+    assert refused["Resultado"] == "Denegado" and refused["Objeto"] == "—"
+
+
+def test_the_audit_page_goes_back_fifty_events_at_a_time(login, clinic_admin):
+    for number in range(60):
+        record(action=f"test.{number}", user=clinic_admin.user)
+    http = login(clinic_admin.user)
+    first = http.get("/provider/clinic/audit/")
+    newest = [row["Action"] for row in audit_rows(first)]
+    assert len(newest) == 50
+    assert "test.59" in newest and "test.0" not in newest
+    assert "Page 1 of 2" in first.content.decode()
+    assert 'href="?page=2">Older</a>' in first.content.decode()
+    second = http.get("/provider/clinic/audit/?page=2")
+    actions = [row["Action"] for row in audit_rows(second)]
+    assert "test.0" in actions and "test.59" not in actions
+    assert 'href="?page=1">Newer</a>' in second.content.decode()
+    assert http.get("/provider/clinic/audit/?page=nonsense").status_code == 200
 
 
 def test_audit_page_is_for_clinic_admins_only(login, provider, client_profile):

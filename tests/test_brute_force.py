@@ -119,3 +119,15 @@ def test_rate_limits_are_counted_in_redis_when_redis_url_is_set(provider):
     assert any(b"login_failed" in key for key in server.scan_iter(match="*allauth:rl:*"))
     response = _attempt(provider.user.email, PASSWORD, ip="198.51.100.7")
     assert TOO_MANY in response.content.decode()
+
+
+def test_the_too_many_attempts_page_reads_in_the_browsers_language(provider):
+    for n in range(5):
+        HttpClient(REMOTE_ADDR=f"203.0.113.{n + 1}").post(RESET_URL, {"email": provider.user.email})
+    response = HttpClient(REMOTE_ADDR="198.51.100.7", headers={"accept-language": "es"}).post(
+        RESET_URL, {"email": provider.user.email}
+    )
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "<h1>Demasiados intentos</h1>" in page
+    assert 'href="/accounts/login/">Volver a la página de inicio de sesión</a>' in page

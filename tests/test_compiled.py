@@ -8,9 +8,9 @@ from django.utils import timezone
 from clinic.backends import AuthenticationBackend, _user_with_role
 from clinic.compiled import AnyOf, CompiledQuery, Constant, viewer
 from clinic.models import Client, User
+from sessions_app import selectors
 from sessions_app.models import Message, Session
 from sessions_app.services import message_post
-from sessions_app.views import provider_lists
 
 from .factories import ProviderFactory
 from .sessions_helpers import schedule
@@ -79,7 +79,9 @@ def test_list_rows_match_the_orm_s_instances(provider, client_profile, clinic_ad
         by=clinic_admin, client=client_profile, provider=provider, repeat=2, homework=["Walk"]
     )
     message_post(session=sessions[0], actor=client_profile.user, body="Hello")
-    rows = provider_lists.rows_in_order(provider.user, [s.pk for s in reversed(sessions)])
+    rows = selectors.session_rows_in_order(
+        viewer=provider.user, ids=[s.pk for s in reversed(sessions)]
+    )
     assert [row.pk for row in rows] == [s.pk for s in reversed(sessions)]
     now = timezone.now()
     for row in rows:
@@ -110,6 +112,12 @@ def test_list_rows_match_the_orm_s_instances(provider, client_profile, clinic_ad
     assert rows[0].client_name == "Chloe Client"
 
 
+def dashboard(provider, now):
+    """Each section of the provider's dashboard: its sessions' ids and its total."""
+    sections = selectors.provider_dashboard(viewer=provider.user, now=now)
+    return {name: ([row.pk for row in s.rows], s.total) for name, s in sections.items()}
+
+
 def test_dashboard_sections_match_the_orm_at_several_times(provider, client_profile, other_client):
     now = timezone.now()
     schedule(
@@ -123,33 +131,34 @@ def test_dashboard_sections_match_the_orm_at_several_times(provider, client_prof
     schedule(by=provider, client=other_client, provider=provider, repeat=2)
     for when in (now - dt.timedelta(days=15), now, now + dt.timedelta(days=30)):
         visible = Session.objects.visible_to(provider.user)
-        for compiled, queryset in (
-            (provider_lists._in_progress, visible.in_progress(when).order_by("ends_at", "pk")),
-            (provider_lists._overdue, visible.overdue(when).order_by("ends_at", "pk")),
+        found = dashboard(provider, when)
+        for name, queryset in (
+            ("in_progress", visible.in_progress(when).order_by("ends_at", "pk")),
+            ("overdue", visible.overdue(when).order_by("ends_at", "pk")),
         ):
             expected = list(queryset.values_list("pk", flat=True)[:10])
-            got = compiled(provider.pk, when, limit=10)
-            assert [pk for pk, _ in got] == expected
-            # Every row carries the section's total, and an empty section has no rows.
-            assert [total for _, total in got] == [queryset.count()] * len(expected)
-    assert provider_lists._overdue(provider.pk, now + dt.timedelta(days=30), limit=10)
+            assert found[name] == (expected, queryset.count())
+    assert dashboard(provider, now + dt.timedelta(days=30))["overdue"][0]
 
 
 def test_scope_comes_from_the_value_not_the_stand_in(provider, client_profile):
     stranger = ProviderFactory(clinic=provider.clinic)
-    schedule(by=provider, client=client_profile, provider=provider, repeat=2)
+    sessions = schedule(by=provider, client=client_profile, provider=provider, repeat=2)
+    message_post(session=sessions[0], actor=client_profile.user, body="Hello")
     later = timezone.now() + dt.timedelta(days=60)
-    assert len(provider_lists._overdue(provider.pk, later, limit=10)) == 2
-    assert provider_lists._overdue(stranger.pk, later, limit=10) == []
-    assert provider_lists._unread(stranger.user.pk, stranger.pk, limit=10) == []
+    assert dashboard(provider, later)["overdue"][1] == 2
+    assert dashboard(provider, later)["unread"] == ([sessions[0].pk], 1)
+    assert dashboard(stranger, later) == {
+        name: ([], 0) for name in ("in_progress", "overdue", "unread", "waiting")
+    }
 
 
 def test_unread_section_counts_messages_of_others_only(provider, client_profile):
     session = schedule(by=provider, client=client_profile, provider=provider)[0]
     message_post(session=session, actor=provider.user, body="From me")
-    assert provider_lists._unread(provider.user.pk, provider.pk, limit=10) == []
+    assert dashboard(provider, timezone.now())["unread"] == ([], 0)
     message_post(session=session, actor=client_profile.user, body="From the client")
-    assert provider_lists._unread(provider.user.pk, provider.pk, limit=10) == [(session.pk, 1)]
+    assert dashboard(provider, timezone.now())["unread"] == ([session.pk], 1)
     assert Message.objects.filter(session=session).count() == 2
 
 
@@ -164,12 +173,17 @@ def test_viewer_reads_like_the_person(provider, client_profile):
     assert list(Client.objects.visible_to(as_provider)) == [client_profile]
 
 
-def test_an_option_that_shapes_the_sql_is_compiled_for_each_value(provider, client_profile):
+def test_an_option_that_shapes_the_sql_is_compiled_for_each_value(
+    provider, client_profile, monkeypatch
+):
     schedule(by=provider, client=client_profile, provider=provider, repeat=4)
     later = timezone.now() + dt.timedelta(days=60)
-    assert len(provider_lists._overdue(provider.pk, later, limit=2)) == 2
-    assert len(provider_lists._overdue(provider.pk, later, limit=10)) == 4
-    assert {total for _, total in provider_lists._overdue(provider.pk, later, limit=2)} == {4}
+    monkeypatch.setattr(selectors, "DASHBOARD_LIMIT", 2)
+    ids, total = dashboard(provider, later)["overdue"]
+    assert (len(ids), total) == (2, 4)
+    monkeypatch.setattr(selectors, "DASHBOARD_LIMIT", 10)
+    ids, total = dashboard(provider, later)["overdue"]
+    assert (len(ids), total) == (4, 4)
 
 
 def test_constant_is_written_into_the_sql_not_passed():

@@ -1,176 +1,229 @@
-"""The session list's filter form, written in Python (QuickInputMixin, filter_fields), shows
-what Django's widget templates and the former template loop showed."""
+"""The session list's filter form and page links, and the dashboard's homework waiting, as a
+person (and a screen reader) finds them on the page: values shown back, choices offered,
+what is marked invalid, where each link leads, everything typed escaped."""
 
 import datetime as dt
-import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django import forms
-from django.core.paginator import Paginator
-from django.template import RequestContext, engines
+from bs4 import BeautifulSoup
+from django.urls import reverse
 from django.utils import timezone
 
-from sessions_app import services
-from sessions_app.models import Assignment
-from sessions_app.templatetags.session_rows import filter_fields, page_links, waiting_items
-from sessions_app.views.provider_lists import QuickInputMixin, SessionListFilterForm
+from sessions_app import selectors, services
 
 from .sessions_helpers import schedule
 
 pytestmark = pytest.mark.django_db
 
-# The loops session_list.html had before filter_fields.
-FORMER_LOOPS = """
-{% for field in form %}{% if field.widget_type != "checkbox" %}
-<div class="col-sm-6 col-lg">
-  <label class="form-label small mb-1" for="{{ field.id_for_label }}">{{ field.label }}</label>
-  {{ field }}
-  {% if field.errors %}<div class="small text-danger" id="{{ field.auto_id }}_error">
-  {{ field.errors|join:" " }}</div>{% endif %}
-</div>
-{% endif %}{% endfor %}
-|
-{% for field in form %}{% if field.widget_type == "checkbox" %}
-<div class="form-check mb-0">
-  {{ field }}
-  <label class="form-check-label small" for="{{ field.id_for_label }}">{{ field.label }}</label>
-</div>
-{% endif %}{% endfor %}
-"""
-
-STATES = [
-    None,
-    {},
-    {"status": "open", "unread": "on", "starts_after": "2026-01-31"},
-    {"starts_after": "not a date", "starts_before": '"><script>alert(1)</script>'},
-    {"waiting": "on", "timing": "overdue", "starts_before": "2026-02-30"},
-    {"client": "not-a-uuid", "provider": "<b>x</b>", "status": "lost"},
-]
+SESSION_LIST = reverse("sessions_app:provider-session-list")
+DASHBOARD = reverse("sessions_app:provider-dashboard")
 
 
-def _stock(widget):
-    """The same widget, rendered by Django's template."""
-    stock_class = next(
-        base
-        for base in type(widget).__mro__
-        if issubclass(base, forms.Widget) and not issubclass(base, QuickInputMixin)
+def page(response):
+    assert response.status_code == 200
+    return BeautifulSoup(response.content.decode(), "html.parser")
+
+
+def filter_form(response):
+    return page(response).find("form", attrs={"aria-label": "Filter sessions"})
+
+
+def test_every_filter_has_a_label_and_nothing_is_chosen_at_first(login, provider, client_profile):
+    form = filter_form(login(provider.user).get(SESSION_LIST))
+    names = [control["name"] for control in form.select("select, input")]
+    assert names == [
+        "client",
+        "provider",
+        "status",
+        "starts_after",
+        "starts_before",
+        "timing",
+        "unread",
+        "waiting",
+    ]
+    for control in form.select("select, input"):
+        label = form.find("label", attrs={"for": control["id"]})
+        assert label is not None and label.get_text(strip=True), control["name"]
+        assert not control.has_attr("aria-invalid")
+        assert not control.has_attr("checked")
+        assert not control.has_attr("value") or control["value"] == ""
+    for select in form.select("select"):
+        assert select.select_one("option[selected]")["value"] == ""
+    labels = {
+        c["name"]: form.find("label", attrs={"for": c["id"]}).get_text()
+        for c in form.select("select, input")
+    }
+    assert labels["timing"] == "Timing"
+    assert labels["unread"] == "With unread messages"
+    assert [o.get_text() for o in form.select("select[name=timing] option")] == [
+        "Any timing",
+        "Upcoming",
+        "In progress",
+        "Overdue",
+        "Closed",
+    ]
+
+
+def test_the_selects_offer_my_clients_and_my_clinics_providers(
+    login,
+    provider,
+    clinic_admin,
+    off_team_provider,
+    client_profile,
+    other_client,
+    other_clinic_client,
+):
+    form = filter_form(login(clinic_admin.user).get(SESSION_LIST))
+
+    def offered(name):
+        return [(o["value"], o.get_text()) for o in form.select(f"select[name={name}] option")]
+
+    # Ava is on Chloe's care team only; every provider of the clinic may be chosen.
+    assert offered("client") == [("", "All clients"), (str(client_profile.uuid), "Chloe Client")]
+    assert offered("provider") == [
+        ("", "All providers"),
+        (str(clinic_admin.uuid), "Ava Admin"),
+        (str(provider.uuid), "Ben Provider"),
+        (str(off_team_provider.uuid), "Cara Offteam"),
+    ]
+
+
+def test_chosen_values_are_shown_back(login, provider, client_profile, other_client):
+    query = {
+        "client": other_client.uuid,
+        "provider": provider.uuid,
+        "status": "closed",
+        "timing": "overdue",
+        "starts_after": "2026-01-31",
+        "unread": "on",
+    }
+    form = filter_form(login(provider.user).get(SESSION_LIST, query))
+    for name in ("client", "provider", "status", "timing"):
+        assert form.select_one(f"select[name={name}] option[selected]")["value"] == str(query[name])
+        assert len(form.select(f"select[name={name}] option[selected]")) == 1
+    assert form.find("input", attrs={"name": "starts_after"})["value"] == "2026-01-31"
+    assert not form.find("input", attrs={"name": "starts_before"}).has_attr("value")
+    assert form.find("input", attrs={"name": "unread"}).has_attr("checked")
+    assert not form.find("input", attrs={"name": "waiting"}).has_attr("checked")
+    assert form.find(attrs={"aria-invalid": "true"}) is None
+
+
+def test_a_bad_value_is_marked_named_and_shown_back_escaped(login, provider, client_profile):
+    hostile = '"><script>alert(1)</script>'
+    response = login(provider.user).get(
+        SESSION_LIST, {"starts_after": "not a date", "starts_before": hostile, "status": "lost"}
     )
-    stock = stock_class(attrs=dict(widget.attrs))
-    stock.__dict__.update({k: v for k, v in widget.__dict__.items() if k != "attrs"})
-    return stock
+    assert "<script>alert(1)" not in response.content.decode()
+    soup = page(response)
+    form = filter_form(response)
+    before = form.find("input", attrs={"name": "starts_before"})
+    assert before["value"] == hostile  # as typed, an attribute's text
+    assert "is-invalid" in before["class"]
+    assert soup.find(id=before["aria-describedby"]).get_text(strip=True) == "Enter a valid date."
+    invalid = {control["name"] for control in form.select("[aria-invalid=true]")}
+    assert invalid == {"starts_after", "starts_before", "status"}
+    alert = soup.select_one("[data-testid=filter-errors]").get_text(" ", strip=True)
+    assert "From: Enter a valid date." in alert
+    assert "Until: Enter a valid date." in alert
+    assert "Status: Select a valid choice." in alert
 
 
-def _tags(html):
-    # Whitespace between and inside tags' text edges is the templates' layout, not content.
-    return re.sub(r"\s+<", "<", re.sub(r">\s+", ">", html.strip()))
+def test_an_end_before_the_start_is_explained(login, provider, client_profile):
+    response = login(provider.user).get(
+        SESSION_LIST, {"starts_after": "2026-03-10", "starts_before": "2026-03-01"}
+    )
+    alert = page(response).select_one("[data-testid=filter-errors]").get_text(" ", strip=True)
+    assert "Until: The end of the date range is before its start." in alert
 
 
-@pytest.mark.parametrize("data", STATES)
-def test_quick_inputs_write_what_the_widget_templates_write(data, provider, client_profile):
-    form = SessionListFilterForm(data, provider=provider)
-    quick = [f for f in form if isinstance(f.field.widget, QuickInputMixin)]
-    assert {f.name for f in quick} == {"starts_after", "starts_before", "unread", "waiting"}
-    for field in quick:
-        widget = field.field.widget
-        html = str(field)
-        field.field.widget = _stock(widget)
-        try:
-            assert html == str(field), field.name
-        finally:
-            field.field.widget = widget
+def test_a_client_name_with_markup_is_an_option_s_text(login, provider, client_profile):
+    client_profile.user.full_name = 'Chloé <b>&</b> "Client"'
+    client_profile.user.save()
+    response = login(provider.user).get(SESSION_LIST)
+    assert "<b>&</b>" not in response.content.decode()
+    options = filter_form(response).select("select[name=client] option")
+    assert options[1].get_text() == 'Chloé <b>&</b> "Client"'
 
 
-@pytest.mark.parametrize("data", STATES)
-def test_filter_fields_show_what_the_template_loops_showed(data, provider, client_profile):
-    form = SessionListFilterForm(data, provider=provider)
-    if data:
-        form.is_valid()
-    mine = f"{filter_fields(form)}|{filter_fields(form, checkboxes=True)}"
-    # The former loops tell checkboxes by widget_type, which comes from the class's name.
-    for field in form.fields.values():
-        if isinstance(field.widget, QuickInputMixin):
-            field.widget = _stock(field.widget)
-    former = engines["django"].from_string(FORMER_LOOPS).render({"form": form})
-    assert _tags(mine) == _tags(former)
-    assert "<script>" not in mine
-    if data and "script" in data.get("starts_before", ""):
-        # The typed value is shown back, escaped, with the reason it was left out.
-        assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in mine
-        assert "Enter a valid date" in mine
+# Page links.
 
 
-def test_checked_and_invalid_states_show(provider, client_profile):
-    form = SessionListFilterForm({"unread": "on", "starts_after": "nope"}, provider=provider)
-    form.is_valid()
-    checkboxes = str(filter_fields(form, checkboxes=True))
-    assert 'name="unread" class="form-check-input" id="id_unread" checked' in checkboxes
-    assert 'name="waiting" class="form-check-input" id="id_waiting">' in checkboxes
-    others = str(filter_fields(form))
-    assert 'value="nope"' in others
-    assert "is-invalid" in others
-    assert 'id="id_starts_after_error">Enter a valid date.</div>' in others
-    assert "Chloe Client" in others
+@pytest.fixture
+def fifteen_pages(monkeypatch, provider, client_profile):
+    monkeypatch.setattr(selectors, "SESSION_LIST_PAGE_SIZE", 1)
+    schedule(by=provider, client=client_profile, start=timezone.now(), repeat=15)
 
 
-# The page links session_list.html had before page_links.
-FORMER_PAGE_LINKS = """
-{% if page_obj.has_previous %}
-<li class="page-item"><a class="page-link" href="{% querystring page=page_obj.previous_page_number %}" rel="prev">Previous</a></li>
-{% else %}
-<li class="page-item disabled"><span class="page-link">Previous</span></li>
-{% endif %}
-{% for number in page_range %}
-  {% if number == page_obj.number %}
-  <li class="page-item active" aria-current="page"><span class="page-link"><span class="visually-hidden">Page </span>{{ number }}</span></li>
-  {% elif number == paginator.ELLIPSIS %}
-  <li class="page-item disabled"><span class="page-link">{{ number }}</span></li>
-  {% else %}
-  <li class="page-item"><a class="page-link" href="{% querystring page=number %}"><span class="visually-hidden">Page </span>{{ number }}</a></li>
-  {% endif %}
-{% endfor %}
-{% if page_obj.has_next %}
-<li class="page-item"><a class="page-link" href="{% querystring page=page_obj.next_page_number %}" rel="next">Next</a></li>
-{% else %}
-<li class="page-item disabled"><span class="page-link">Next</span></li>
-{% endif %}
-"""  # noqa: E501 - the former template, line for line
+def page_nav(response):
+    return page(response).find("nav", attrs={"aria-label": "Session list pages"})
 
 
-@pytest.mark.parametrize("count", [30, 26 * 25])
-@pytest.mark.parametrize(
-    "query",
-    [
-        "",
-        "page=1",
-        "page=2",
-        "page=13",
-        "page=26",
-        "client=a&b=<x>&status=open&page=7",
-        "a=1&a=2&page=3",
-    ],
-)
-def test_page_links_show_what_the_template_showed(rf, count, query):
-    request = rf.get(f"/provider/sessions/?{query}")
-    paginator = Paginator(range(count), 25)
-    page = paginator.get_page(request.GET.get("page"))
-    page_range = list(paginator.get_elided_page_range(page.number))
-    context = {"page_obj": page, "paginator": paginator, "page_range": page_range}
-    former = engines["django"].from_string(FORMER_PAGE_LINKS).render(context, request)
-    mine = str(page_links(RequestContext(request, context), page, page_range))
-    assert _tags(mine) == _tags(former)
-    assert "<x>" not in mine
+def link_pages(nav):
+    """Each page link's text, and the page and other values its query asks for."""
+    found = []
+    for link in nav.select("a.page-link"):
+        query = parse_qs(urlsplit(link["href"]).query)
+        found.append((link.get_text(strip=True), query.pop("page"), query))
+    return found
 
 
-# The loop dashboard.html had before waiting_items.
-FORMER_WAITING_LOOP = """{% load care %}{% for assignment in waiting %}
-        <li class="list-group-item">
-          <a href="{% url 'sessions_app:provider-session-detail' assignment.session.uuid %}#hw-{{ assignment.uuid }}">{{ assignment.title }}</a>
-          <div class="small text-body-secondary">{{ assignment.session.client.user.full_name }} · session {{ assignment.session.sequence }} · submitted {{ assignment.submitted_at|moment }}</div>
-        </li>
-        {% endfor %}"""  # noqa: E501 - the template's own lines
+def test_the_first_page_links_to_the_next_and_elides_the_middle(login, provider, fifteen_pages):
+    nav = page_nav(login(provider.user).get(SESSION_LIST))
+    items = [item.get_text(" ", strip=True) for item in nav.select("li")]
+    assert items == [
+        "Previous",
+        "Page 1 1",
+        "2",
+        "3",
+        "4",
+        "…",
+        "14",
+        "15",
+        "Next",
+    ]
+    assert nav.select_one("[aria-current=page]").get_text(" ", strip=True) == "Page 1 1"
+    # Nothing before the first page: Previous is not a link.
+    assert "disabled" in nav.select("li")[0]["class"]
+    assert nav.find("a", rel="prev") is None
+    assert nav.find("a", rel="next")["href"] == "?page=2"
+    assert nav.find("a", attrs={"aria-label": "Page 14"})["href"] == "?page=14"
 
 
-def test_waiting_items_show_what_the_template_loop_showed(provider, client_profile):
+def test_a_middle_page_links_both_ways_and_keeps_every_value(login, provider, fifteen_pages):
+    response = login(provider.user).get(SESSION_LIST + "?a=1&a=2&b=<x>&status=open&page=8")
+    assert "<x>" not in response.content.decode()
+    nav = page_nav(response)
+    pages = link_pages(nav)
+    assert [text for text, _, _ in pages] == [
+        "Previous", "1", "2", "5", "6", "7", "9", "10", "11", "14", "15", "Next"
+    ]  # fmt: skip
+    for _, number, others in pages:
+        assert others == {"a": ["1", "2"], "b": ["<x>"], "status": ["open"]}
+        assert len(number) == 1
+    assert nav.find("a", rel="prev")["href"].endswith("page=7")
+    assert nav.find("a", rel="next")["href"].endswith("page=9")
+    assert nav.select_one("[aria-current=page]").get_text(" ", strip=True) == "Page 8 8"
+    assert len(nav.select("li.disabled")) == 2  # the two ellipses
+
+
+def test_the_last_page_has_no_next(login, provider, fifteen_pages):
+    nav = page_nav(login(provider.user).get(SESSION_LIST, {"page": 15}))
+    assert nav.find("a", rel="next") is None
+    assert "disabled" in nav.select("li")[-1]["class"]
+    assert nav.find("a", rel="prev")["href"] == "?page=14"
+
+
+def test_one_page_has_no_page_links(login, provider, client_profile, session):
+    response = login(provider.user).get(SESSION_LIST)
+    assert page_nav(response) is None
+    assert page(response).select_one("[role=status]").get_text(strip=True) == "1 session"
+
+
+# The dashboard's homework waiting for feedback.
+
+
+def test_waiting_homework_links_to_its_item_with_texts_escaped(login, provider, client_profile):
     client_profile.user.full_name = 'Chloé <b>&</b> "Client"'
     client_profile.user.save()
     sessions = schedule(
@@ -181,16 +234,25 @@ def test_waiting_items_show_what_the_template_loop_showed(provider, client_profi
         homework=["Walk <daily>", "Journal & breathe"],
     )
     for session in sessions:
-        for assignment in session.assignments.all():
+        for assignment in session.assignments.order_by("pk"):
             services.assignment_submit(
                 actor=client_profile.user, assignment=assignment, response="x"
             )
-    waiting = list(
-        Assignment.objects.select_related("session__client__user").order_by("submitted_at", "pk")
-    )
-    assert len(waiting) == 4
-    with timezone.override(provider.clinic.tzinfo):
-        ours = waiting_items(waiting)
-        theirs = engines["django"].from_string(FORMER_WAITING_LOOP).render({"waiting": waiting})
-    assert _tags(ours) == _tags(theirs)
-    assert "&lt;daily&gt;" in ours and "Chloé &lt;b&gt;&amp;&lt;/b&gt; &quot;Client&quot;" in ours
+    response = login(provider.user).get(DASHBOARD)
+    content = response.content.decode()
+    assert "<daily>" not in content and "<b>&</b>" not in content
+    waiting = page(response).find(id="waiting")
+    assert waiting.select_one("h2 .badge").get_text(" ", strip=True) == "4 4 items"
+    items = waiting.select("li")
+    assert len(items) == 4
+    first = items[0]
+    assignment = sessions[0].assignments.order_by("submitted_at", "pk")[0]
+    detail = reverse("sessions_app:provider-session-detail", args=[sessions[0].uuid])
+    assert first.find("a")["href"] == f"{detail}#hw-{assignment.uuid}"
+    assert first.find("a").get_text() == assignment.title
+    line = first.find("div").get_text(" ", strip=True)
+    assert line.startswith('Chloé <b>&</b> "Client" · session 1 · submitted ')
+    assert first.find("time").has_attr("datetime")
+    see_all = waiting.find("a", attrs={"aria-label": True})
+    assert see_all["href"] == f"{SESSION_LIST}?waiting=on"
+    assert see_all["aria-label"] == "See all sessions with homework waiting for feedback"

@@ -358,3 +358,16 @@ def test_deploy_check_accepts_mfa_on_or_the_debug_demo(settings):
     settings.DEBUG = True
     settings.MFA_REQUIRED = False
     assert _deploy_errors() == []
+
+
+def test_the_set_up_page_and_its_reason_read_in_spanish(login, provider_without_mfa):
+    provider_without_mfa.user.language = "es"
+    provider_without_mfa.user.save(update_fields=["language"])
+    http_client = login(provider_without_mfa.user)
+    http_client.get("/provider/")
+    http_client.post(REAUTH_URL, {"password": PASSWORD})
+    page = http_client.get(ACTIVATE_URL).content.decode()
+    assert "necesitan autenticación de dos factores para ver los expedientes" in page
+    assert '<h1 class="h3 mb-3">Activar una aplicación de autenticación</h1>' in page
+    assert 'alt="Código QR de tu secreto de autenticación' in page
+    assert "Secreto de autenticación" in page

@@ -6,8 +6,11 @@ from django.db import IntegrityError, transaction
 from django.utils.html import escape
 
 from clinic.models import CareProvider, CareTeamMembership, Client
+from sessions_app import selectors, services
+from sessions_app.models import Session
 
 from .factories import UserFactory
+from .sessions_helpers import schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +234,20 @@ def test_admin_refuses_another_clinics_care_team_member_with_a_clear_message(
     assert response.status_code == 200
     assert escape(SAME_CLINIC) in response.content.decode()
     assert other_clinic_provider not in client_profile.care_team.all()
+
+
+def test_status_filters_take_plain_values_and_the_selectors_constants_change_no_row(
+    provider, client_profile
+):
+    first, second = schedule(by=provider, client=client_profile, repeat=2)
+    services.session_close(actor=provider.user, session=second, note="Moved.", force=True)
+    sessions = Session.objects.all()
+    # A parameter in the models (no speed machinery), the SQL's text in the selectors'.
+    assert "open" in sessions.open().query.sql_with_params()[1]
+    constant = selectors.open_sessions_constant(sessions.open())
+    assert "'open'" in constant.query.sql_with_params()[0]
+    assert list(constant) == list(sessions.open()) == [first]
+    for timing in Session.Timing:
+        plain = sessions.with_timing(timing)
+        assert list(selectors.timing_constant(plain, timing)) == list(plain)
+    assert list(sessions.with_timing(Session.Timing.CLOSED)) == [second]

@@ -335,9 +335,16 @@ def bound_forms(response):
             for item in value:
                 visit(item, depth + 1)
 
-    contexts = response.context if isinstance(response.context, ContextList) else [response.context]
+    if getattr(response, "context_data", None) is not None:
+        # A TemplateResponse: the Jinja2 pages' context (the test client records only
+        # Django templates').
+        contexts = [response.context_data]
+    elif isinstance(response.context, ContextList):
+        contexts = [context.flatten() for context in response.context]
+    else:
+        contexts = [response.context.flatten()]
     for context in contexts:
-        for value in context.flatten().values():
+        for value in context.values():
             visit(value, 0)
     return found
 
@@ -693,7 +700,7 @@ def test_schedule_form_and_homework_formset(
     with rolled_back():
         response = provider_page.post(reverse("sessions_app:provider-session-schedule"), post)
         if page_accepted(response):
-            sessions = response.context["sessions"]
+            sessions = response.context_data["sessions"]
             assert len(sessions) == forms.IntegerField().clean(post["repeat"])
             if "management" not in draw.broken:
                 titles = sorted(item["title"].strip() for item in items if item["title"].strip())
@@ -1146,7 +1153,7 @@ def test_a_time_past_the_years_a_clinic_plans_in_is_refused(provider_page, sessi
     url = reverse("sessions_app:provider-assignment-add", args=[session.uuid])
     response = provider_page.post(url, {"title": "Far off", "due_at": due})
     assert response.status_code == 200
-    assert response.context["forms"]["homework"].errors["due_at"] == [
+    assert response.context_data["forms"]["homework"].errors["due_at"] == [
         "Give a time in the years 2000 to 2999."
     ]
     assert not session.assignments.filter(title="Far off").exists()

@@ -1,9 +1,11 @@
 """The provider's session pages: schedule, detail, homework, feedback, messages, close, next."""
 
 import datetime as dt
+import json
 import zoneinfo
 
 import pytest
+from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from sessions_app import services
@@ -17,6 +19,11 @@ NY = zoneinfo.ZoneInfo("America/New_York")
 
 def detail_url(session, suffix=""):
     return f"/provider/sessions/{session.uuid}/{suffix}"
+
+
+def page(response_or_html):
+    html = getattr(response_or_html, "content", response_or_html)
+    return BeautifulSoup(html.decode() if isinstance(html, bytes) else html, "html.parser")
 
 
 def rows():
@@ -152,12 +159,44 @@ def test_client_cannot_open_the_schedule_form(login, client_profile):
     assert login(client_profile.user).get("/provider/sessions/new/").status_code == 403
 
 
-def test_schedule_form_carries_the_care_teams_for_the_browser(login, provider, client_profile):
+def test_schedule_form_carries_the_care_teams_for_the_browser(
+    login, provider, client_profile, other_client, off_team_provider
+):
+    from .factories import ClientFactory
+
+    ClientFactory(clinic=provider.clinic, care_team=[off_team_provider])  # not on my team
     response = login(provider.user).get("/provider/sessions/new/")
-    teams = response.context["team_map"]
-    assert set(teams[str(client_profile.uuid)]) == {
-        str(p.uuid) for p in client_profile.care_team.all()
+    script = page(response).find("script", id="care-teams")
+    assert script["type"] == "application/json"
+    teams = json.loads(script.string)
+    assert {client: set(team) for client, team in teams.items()} == {
+        str(client_profile.uuid): {str(p.uuid) for p in client_profile.care_team.all()},
+        str(other_client.uuid): {str(provider.uuid)},
     }
+
+
+def test_the_schedule_page_is_one_form(login, provider, client_profile):
+    """Every field and the submit button belong to the page's one form (a form inside a
+    form would end it early in a browser)."""
+    html = login(provider.user).get("/provider/sessions/new/").content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    assert main.count("<form") == main.count("</form>") == 1
+    form = page(main).find("form", id="schedule-form")
+    for name in ("client", "provider", "starts_at", "ends_at", "repeat", "homework-0-title"):
+        assert form.find(attrs={"name": name}), name
+    assert form.find("button", type="submit")
+    assert form.find("template", id="homework-template")
+
+
+def test_schedule_says_how_many_sessions_were_scheduled(login, provider, client_profile):
+    response = login(provider.user).post(
+        "/provider/sessions/new/", schedule_data(client_profile, provider, repeat="1"), follow=True
+    )
+    assert "1 session scheduled for Chloe Client." in response.content.decode()
+    rows = page(response).select("tbody tr")
+    [session] = Session.objects.all()
+    assert len(rows) == 1 and rows[0].find("a")["href"] == detail_url(session)
+    assert rows[0].find_all("td")[-1].get_text() == "2"  # homework items
 
 
 # --- the session detail --------------------------------------------------------------------
@@ -372,9 +411,24 @@ def test_writes_to_a_closed_session_are_refused(login, session, provider, client
 def test_schedule_next_is_prefilled_from_the_closed_session(login, session, provider):
     services.session_close(actor=provider.user, session=session, force=True, note="x")
     response = login(provider.user).get(detail_url(session, "next/"))
-    form = response.context["form"]
-    assert form.initial["client"] == session.client.uuid
-    assert form.initial["provider"] == session.provider.uuid
-    start, end = form.initial["starts_at"], form.initial["ends_at"]
-    assert start >= session.ends_at
-    assert end - start == session.duration
+    soup = page(response)
+    assert soup.find("h1").get_text() == "Schedule the next session"
+    form = soup.find("form", id="schedule-form")
+    assert form["action"] == "/provider/sessions/new/"
+
+    def chosen(name):
+        return form.find("select", attrs={"name": name}).find("option", selected=True)["value"]
+
+    def typed(name):
+        value = form.find("input", attrs={"name": name})["value"]
+        return dt.datetime.fromisoformat(value).replace(tzinfo=NY)  # the clinic's wall clock
+
+    assert chosen("client") == str(session.client.uuid)
+    assert chosen("provider") == str(session.provider.uuid)
+
+    # It starts when the closed one ended, and lasts as long (to the minute the form shows).
+    def minute(moment):
+        return moment.astimezone(NY).replace(second=0, microsecond=0)
+
+    assert typed("starts_at") == minute(session.ends_at)
+    assert typed("ends_at") == minute(session.ends_at + session.duration)

@@ -1,20 +1,22 @@
 """The provider's session list reads a page of ids and the total with SQL compiled once per
-shape (sessions_app/session_ids.py): each page is the one the ORM's scoped, filtered
-queryset and Django's paginator give."""
+shape (selectors.session_list_ids, session_list_page): each page is the one the ORM's
+scoped, filtered queryset and Django's paginator give, for the filters the form reads from
+the query."""
 
 import datetime as dt
 import itertools
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_app import services, session_ids
-from sessions_app.models import Session
-from sessions_app.views.provider_lists import SessionListView, start_of_day
+from sessions_app import selectors, services
+from sessions_app.list_forms import SessionListFilterForm, start_of_day
+from sessions_app.models import Assignment, Session
 
 from .factories import ClientFactory
 from .sessions_helpers import complete, schedule
@@ -94,15 +96,68 @@ def orm_sessions(provider, data, now):
     if data.get("unread"):
         queryset = queryset.with_unread(user)
     if data.get("waiting"):
-        queryset = queryset.filter(
-            pk__in=session_ids.waiting_for_feedback(user).values("session_id")
+        waiting = Assignment.objects.visible_to(user).filter(
+            submitted_at__isnull=False, feedback__isnull=True, session__status="open"
         )
+        queryset = queryset.filter(pk__in=waiting.values("session_id"))
     return queryset.order_by("-starts_at", "-sequence", "-pk").values_list("pk", flat=True)
 
 
+def filters_of(provider, data):
+    """The filters for `data` (cleaned data's kind of values), as the form gives them
+    (test_the_form_gives_the_filters), whether the form would accept them or not."""
+    tz = provider.clinic.tzinfo
+    filters = {
+        name: data[name] for name in ("status", "timing", "unread", "waiting") if data.get(name)
+    }
+    for name in ("client", "provider"):
+        if data.get(name):
+            filters[name] = data[name].pk
+    if data.get("starts_after"):
+        filters["starts_after"] = start_of_day(data["starts_after"], tz)
+    if data.get("starts_before"):
+        filters["starts_before"] = start_of_day(data["starts_before"] + DAY, tz)
+    return filters
+
+
+def test_the_form_gives_the_filters(provider, client_profile, clinic_admin):
+    query = {
+        "client": str(client_profile.uuid),
+        "provider": str(clinic_admin.uuid),
+        "status": "open",
+        "starts_after": "2026-03-07",
+        "starts_before": "2026-03-08",  # the whole day on the clinic's clock: before the 9th
+        "timing": "overdue",
+        "unread": "on",
+        "waiting": "on",
+    }
+    form = SessionListFilterForm(query, provider=provider)
+    tz = provider.clinic.tzinfo
+    assert form.filters() == {
+        "client": client_profile.pk,
+        "provider": clinic_admin.pk,
+        "status": "open",
+        "starts_after": dt.datetime(2026, 3, 7, tzinfo=tz),
+        "starts_before": dt.datetime(2026, 3, 9, tzinfo=tz),
+        "timing": "overdue",
+        "unread": True,
+        "waiting": True,
+    }
+    assert filters_of(provider, form.cleaned_data) == form.filters()
+    # A value the form refuses is left out, the others kept; no filter, no query.
+    form = SessionListFilterForm({**query, "client": "nobody", "status": "lost"}, provider=provider)
+    assert set(form.filters()) == set(query) - {"client", "status"}
+    assert SessionListFilterForm.for_query({"page": "2"}, provider=provider).filters() == {}
+
+
 def compiled_page(provider, data, now, size, offset):
-    filters = SessionListView(provider=provider).filters(data)
-    return session_ids.list_page(provider.user, filters, now=now, size=size, offset=offset)
+    return selectors.session_list_ids(
+        viewer=provider.user,
+        filters=filters_of(provider, data),
+        now=now,
+        size=size,
+        offset=offset,
+    )
 
 
 def assert_pages_match(provider, data, now, size=25):
@@ -204,27 +259,18 @@ def test_unread_and_waiting_are_the_persons(caseload, provider):
     assert set(waiting) == {bens[1].pk, bens[20].pk, dylans[7].pk}
 
 
-# The page: the paginator's numbers and links, as Django's paginator gave them.
+# The page: the paginator's numbers, as Django's paginator gives them.
 
 
-def page_as_the_orm_gives_it(provider, response, number):
-    form = response.context["form"]
-    data = form.cleaned_data if form.is_bound else {}
-    expected = Paginator(orm_sessions(provider, data, response.context["now"]), 25)
-    return expected.get_page(number)
-
-
-def shown(response):
-    context = response.context
-    page = context["page_obj"]
+def shown(page, ids):
+    paginator = page.paginator
     return {
-        "ids": [session.pk for session in context["sessions"]],
+        "ids": ids,
         "number": page.number,
-        "count": context["paginator"].count,
-        "num_pages": context["paginator"].num_pages,
-        "is_paginated": context["is_paginated"],
-        # The context's page_range is a generator, which the template has used up.
-        "page_range": list(context["paginator"].get_elided_page_range(page.number)),
+        "count": paginator.count,
+        "num_pages": paginator.num_pages,
+        "is_paginated": page.has_other_pages(),
+        "page_range": list(paginator.get_elided_page_range(page.number)),
         "has_next": page.has_next(),
         "has_previous": page.has_previous(),
     }
@@ -244,42 +290,30 @@ def shown(response):
 )
 @pytest.mark.parametrize("number", [None, "1", "2", "3", "4", "999", "0", "-1", "abc", "2.0", ""])
 def test_each_page_is_the_one_djangos_paginator_gives(
-    login, caseload, provider, client_profile, params, number
+    caseload, provider, client_profile, params, number
 ):
     people = {"ben": provider.uuid, "chloe": client_profile.uuid}
-    query = {name: people.get(value, value) for name, value in params.items()}
-    if number is not None:
-        query["page"] = number
-    response = login(provider.user).get(SESSION_LIST, query)
-    expected = page_as_the_orm_gives_it(provider, response, number)
-    paginator = expected.paginator
-    assert shown(response) == {
-        "ids": list(expected.object_list),
-        "number": expected.number,
-        "count": paginator.count,
-        "num_pages": paginator.num_pages,
-        "is_paginated": expected.has_other_pages(),
-        "page_range": list(paginator.get_elided_page_range(expected.number)),
-        "has_next": expected.has_next(),
-        "has_previous": expected.has_previous(),
-    }
+    query = {name: str(people.get(value, value)) for name, value in params.items()}
+    form = SessionListFilterForm.for_query(query, provider=provider)
+    now = timezone.now()
+    page = selectors.session_list_page(
+        viewer=provider.user, filters=form.filters(), page=number, now=now
+    )
+    data = form.cleaned_data if form.is_bound else {}
+    expected = Paginator(orm_sessions(provider, data, now), 25).get_page(number)
+    rows = [row.pk for row in page.object_list]
+    assert shown(page, rows) == shown(expected, list(expected.object_list))
 
 
 @pytest.mark.parametrize("number", [None, "2"])
 def test_no_match_shows_0_sessions(login, caseload, provider, number):
     query = {"starts_before": "2000-01-01"} | ({"page": number} if number else {})
     response = login(provider.user).get(SESSION_LIST, query)
-    assert shown(response) | {"page_range": None} == {
-        "ids": [],
-        "number": 1,
-        "count": 0,
-        "num_pages": 1,
-        "is_paginated": False,
-        "page_range": None,
-        "has_next": False,
-        "has_previous": False,
-    }
-    assert "0 sessions" in response.content.decode()
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    assert soup.select_one("[role=status]").get_text(strip=True) == "0 sessions"
+    assert soup.select("main table") == []
+    assert soup.find("nav", attrs={"aria-label": "Session list pages"}) is None
+    assert "No sessions match these filters." in soup.get_text()
 
 
 @pytest.mark.parametrize(("number", "reads"), [("2", 1), ("3", 1), ("9", 3), ("abc", 1)])
@@ -302,8 +336,10 @@ def test_a_page_number_past_any_list_shows_the_last_page_and_the_api_says_404(
     schedule(by=provider, client=client_profile, provider=provider, repeat=30)
     page = login(provider.user).get(SESSION_LIST, {"page": page_number})
     assert page.status_code == 200
-    assert page.context["page_obj"].number == 2
-    assert len(page.context["sessions"]) == 5
+    soup = BeautifulSoup(page.content.decode(), "html.parser")
+    nav = soup.find("nav", attrs={"aria-label": "Session list pages"})
+    assert nav.select_one("[aria-current=page]").get_text(" ", strip=True) == "Page 2 2"
+    assert len(soup.select("main table tbody tr")) == 5
     api = login(provider.user).get(reverse("api:session-list"), {"page": page_number})
     assert api.status_code == 404
     assert api.json() == {"detail": "Invalid page."}

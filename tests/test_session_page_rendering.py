@@ -1,24 +1,20 @@
-"""The session pages' shortcuts (issue 7) write what the slow way wrote: crispy's HTML
-remembered for unbound forms, the `moment` filter, the thread's items written in Python,
-the badges made once, and the page's rows read with SQL compiled once."""
+"""The session pages' pieces: the text forms written without crispy, the thread, and the
+page's reads (selectors.session_page_data), which run SQL compiled once."""
 
 import datetime as dt
 import zoneinfo
 
 import pytest
+from bs4 import BeautifulSoup
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
-from django import forms
 from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
-from clinic.models import CareProvider
-from sessions_app import services
-from sessions_app.forms import FeedbackForm, HomeworkForm, MessageForm, ResponseForm
-from sessions_app.models import Assignment, Message, ReadPosition, Session
-from sessions_app.templatetags import care
-from sessions_app.views.common import SessionPageData, message_form
+from sessions_app import selectors, services
+from sessions_app.forms import HomeworkForm, MessageForm, ResponseForm
+from sessions_app.models import Assignment, Message, ReadPosition
+from sessions_app.views.common import message_form
 from sessions_app.views.portal import response_form
 from sessions_app.views.provider import feedback_form, homework_form
 
@@ -26,142 +22,106 @@ NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 HOSTILE = "<script>alert(\"x\")</script> & 'quoted'\nsecond line"
 
 
-def render(source, **context):
-    return engines["django"].from_string("{% load care %}" + source).render(context)
+def soup(html):
+    return BeautifulSoup(html, "html.parser")
 
 
-@pytest.fixture
-def memo():
-    """An empty memo for each test, whatever the others left in it."""
-    care._form_html.clear()
-    yield care._form_html
-    care._form_html.clear()
+def text_fields(form):
+    source = '{% from "macros/forms.html" import text_fields %}{{ text_fields(form) }}'
+    return engines["jinja2"].from_string(source).render({"form": form})
 
 
-# --- crispy_memo ----------------------------------------------------------------------------
+def controls(html):
+    """What a browser and a screen reader take from a form's fields: each control with
+    its attributes, the text of its label, of what describes it, and its value."""
+    document = soup(html)
+    found = {}
+    for control in document.select(".form-control"):
+        attributes = dict(control.attrs)
+        attributes.pop("class")
+        described = [
+            document.find(id=i).get_text(" ", strip=True)
+            for i in attributes.pop("aria-describedby", "").split()
+        ]
+        label = document.find("label", attrs={"for": control["id"]})
+        value = control.get_text() if control.name == "textarea" else attributes.pop("value", "")
+        found[control["name"]] = {
+            "attributes": attributes,
+            "classes": set(control["class"]) - {"textinput", "textarea", "datetimeinput"},
+            "label": label.get_text(" ", strip=True),
+            "described": described,
+            "value": value,
+        }
+    errors = [li.get_text(strip=True) for li in document.select(".alert-danger li")]
+    return found, errors
 
 
 def page_forms(session):
-    """Every form the two session pages show, unbound, as the views make them."""
+    """The text forms the two session pages show, as the views make them."""
     done, todo = session.assignments.order_by("pk")[:2]
     return [
         message_form(),
         homework_form(),
         feedback_form(done),
-        feedback_form(todo),
         response_form(done),  # the client's answer as its initial value
         response_form(todo),  # empty
     ]
 
 
-def test_remembered_html_is_crispys_html_for_every_page_form(session, client_profile, memo):
+# --- text forms -----------------------------------------------------------------------------
+
+
+def test_text_forms_have_what_crispy_gives_them(session, client_profile):
     done = session.assignments.order_by("pk").first()
     services.assignment_submit(actor=client_profile.user, assignment=done, response=HOSTILE)
     done.refresh_from_db()
-    for _ in range(2):  # rendered and remembered, then from the memo
-        for form, fresh in zip(page_forms(session), page_forms(session), strict=True):
-            assert care.crispy_memo(form) == as_crispy_form(fresh)
-        assert len(memo) == 6
-    # The answer is in its form, escaped, as crispy writes it.
-    answer = care.crispy_memo(response_form(done))
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;" in answer
-
-
-def test_each_difference_gets_its_own_html(memo):
-    shown = {
-        care.crispy_memo(form)
-        for form in (
-            MessageForm(),
-            MessageForm(auto_id="id_message_%s"),
-            MessageForm(prefix="other"),
-            MessageForm(initial={"body": "Hello"}),
-            MessageForm(use_required_attribute=False),
-            FeedbackForm(),  # the same field, another label
-        )
-    }
-    assert len(shown) == len(memo) == 6
-    relabelled = MessageForm()
-    relabelled.fields["body"].label = "Your message"
-    narrowed = MessageForm()
-    narrowed.fields["body"].max_length = 10
-    styled = MessageForm()
-    styled.fields["body"].widget.attrs["rows"] = 9
-    for form in (relabelled, narrowed, styled):
-        assert care.crispy_memo(form) == as_crispy_form(form)
-    assert len(memo) == 9
-
-
-def test_the_wall_clock_and_the_language_are_part_of_the_memo(memo):
-    class When(forms.Form):
-        at = forms.DateTimeField(initial=dt.datetime(2027, 1, 4, 14, 0, tzinfo=dt.UTC))
-
     with timezone.override(NEW_YORK):
-        new_york = care.crispy_memo(When())
-    with timezone.override(zoneinfo.ZoneInfo("Europe/London")):
-        london = care.crispy_memo(When())
-        assert london == as_crispy_form(When())
-    assert 'value="2027-01-04 09:00:00"' in new_york
-    assert 'value="2027-01-04 14:00:00"' in london
+        for form in page_forms(session):
+            assert controls(text_fields(form)) == controls(as_crispy_form(form))
+    # The answer is in its form, as text.
+    answer = text_fields(response_form(done))
+    assert "<script>" not in answer
+    assert soup(answer).find("textarea").get_text() == f"\n{HOSTILE}"
 
 
 @pytest.mark.parametrize(
-    ("make", "data", "error"),
+    ("form", "error"),
     [
-        (message_form, {"body": ""}, "This field is required."),
-        (homework_form, {"title": "", "due_at": "soon"}, "Enter a valid date/time."),
-        (lambda data: ResponseForm(data), {"response": "x" * 20_001}, "at most 20000"),
+        (MessageForm({"body": ""}, auto_id="id_message_%s"), "This field is required."),
+        (HomeworkForm({"title": "", "due_at": "soon"}), "Enter a valid date/time."),
+        (HomeworkForm({"title": "Walk", "due_at": "2027-01-04T09:00"}), None),
+        (ResponseForm({"response": "x" * 20_001}), "at most 20000"),
     ],
 )
-def test_bound_forms_are_rendered_afresh_with_their_errors(make, data, error, memo):
-    form = make(data)
-    assert not form.is_valid()
-    shown = care.crispy_memo(form)
-    assert shown == as_crispy_form(form)
-    assert error in shown
-    assert "is-invalid" in shown and 'aria-invalid="true"' in shown
-    assert "aria-describedby=" in shown and "_error" in shown
-    assert not memo
-    assert care.crispy_memo(make(None)) != shown  # the empty form is not the bound one
+def test_refused_forms_show_their_errors_beside_their_fields(form, error):
+    form.is_valid()
+    if error is None:  # a service's refusal
+        form.add_error(None, f"Refused: {HOSTILE}")
+    html = text_fields(form)
+    with timezone.override(NEW_YORK):
+        assert controls(html) == controls(as_crispy_form(form))
+    found, errors = controls(html)
+    if error is None:
+        assert errors == [f"Refused: {HOSTILE}"]
+        assert 'aria-invalid="true"' not in html
+        return
+    invalid = {name for name, control in found.items() if "is-invalid" in control["classes"]}
+    assert invalid == set(form.errors)
+    for name in invalid:
+        assert found[name]["attributes"]["aria-invalid"] == "true"
+        assert found[name]["described"][-1] == " ".join(form.errors[name])
+    assert error in " ".join(text for name in invalid for text in found[name]["described"])
+    # What was typed is shown again.
+    for name in invalid:
+        assert found[name]["value"].removeprefix("\n") == form.data.get(name, "")
 
 
-def test_choices_from_the_database_are_never_remembered(provider, memo):
-    class Pick(forms.Form):
-        who = forms.ModelChoiceField(CareProvider.objects.all())
-
-    assert care.unbound_form_key(Pick()) is None
-    assert "Ben Provider" in care.crispy_memo(Pick())
-    provider.user.full_name = "Benjamin"
-    provider.user.save()
-    assert "Benjamin" in care.crispy_memo(Pick())
-    assert not memo
-
-
-def test_the_memo_keeps_the_most_recently_used(memo, monkeypatch):
-    monkeypatch.setattr(care, "FORM_HTML_MAX", 3)
-    care.crispy_memo(HomeworkForm(auto_id="first_%s"))
-    for n in range(3):
-        care.crispy_memo(MessageForm(auto_id=f"m{n}_%s"))
-        care.crispy_memo(HomeworkForm(auto_id="first_%s"))  # kept in use
-    assert len(memo) == 3
-    assert care.unbound_form_key(HomeworkForm(auto_id="first_%s")) in memo
-    assert care.unbound_form_key(MessageForm(auto_id="m0_%s")) not in memo
-
-
-def test_pages_show_their_forms_as_crispy_writes_them(login, session, provider, client_profile):
-    done = session.assignments.order_by("pk").first()
-    services.assignment_submit(actor=client_profile.user, assignment=done, response="Done")
-    provider_page = login(provider.user).get(
-        reverse("sessions_app:provider-session-detail", args=[session.uuid])
-    )
-    html = provider_page.content.decode()
-    for form in (message_form(), homework_form(), feedback_form(done)):
-        assert as_crispy_form(form) in html
-    portal_page = login(client_profile.user).get(
-        reverse("sessions_app:portal-session-detail", args=[session.uuid])
-    )
-    html = portal_page.content.decode()
-    for form in [*page_forms(session)[4:], message_form()]:
-        assert as_crispy_form(form) in html
+def test_values_are_shown_on_the_clinics_wall_clock():
+    form = HomeworkForm(initial={"due_at": dt.datetime(2027, 1, 4, 14, 0, tzinfo=dt.UTC)})
+    with timezone.override(NEW_YORK):
+        found, _ = controls(text_fields(form))
+    assert found["due_at"]["value"] == "2027-01-04T09:00"
+    assert found["due_at"]["attributes"]["type"] == "datetime-local"
 
 
 def test_pages_show_refused_forms_with_their_errors(login, session, provider, client_profile):
@@ -169,83 +129,49 @@ def test_pages_show_refused_forms_with_their_errors(login, session, provider, cl
     response = c.post(
         reverse("sessions_app:provider-message-post", args=[session.uuid]), {"body": " "}
     )
-    html = response.content.decode()
-    assert 'aria-describedby="id_message_body_error"' in html
-    assert 'class="textarea form-control is-invalid"' in html
-    assert 'id="id_message_body_error" class="invalid-feedback"' in html
+    found, _ = controls(response.content.decode())
+    assert found["body"]["attributes"]["aria-invalid"] == "true"
+    assert found["body"]["described"] == ["This field is required."]
     todo = session.assignments.order_by("pk").first()
     response = c.post(
         reverse("sessions_app:provider-feedback-give", args=[todo.uuid]), {"body": "Good"}
     )
-    html = response.content.decode()
-    assert f'aria-describedby="id_feedback_{todo.uuid}_body_error"' in html
-    assert "has not submitted this homework yet" in html
+    item = soup(response.content.decode()).find(id=f"hw-{todo.uuid}")
+    assert "has not submitted this homework yet" in item.find("form").get_text()
+    assert item.find("textarea", id=f"id_feedback_{todo.uuid}_body").get_text() == "\nGood"
     # The next page shows an empty form again, without the error.
     html = c.get(reverse("sessions_app:provider-session-detail", args=[session.uuid]))
     assert "is-invalid" not in html.content.decode()
 
 
-# --- moment, timing badges, thread items ----------------------------------------------------
-
-
-@pytest.mark.parametrize("zone", ["America/New_York", "Europe/London", "Asia/Kolkata", "UTC"])
-def test_when_writes_what_strftime_wrote(zone):
-    start = dt.datetime(2026, 12, 31, 0, 7, tzinfo=dt.UTC)
-    with timezone.override(zoneinfo.ZoneInfo(zone)):
-        for hours in range(0, 24 * 400, 5):  # every weekday, month and hour of a year
-            value = start + dt.timedelta(hours=hours, minutes=hours % 60)
-            local = timezone.localtime(value)
-            before = local.strftime("%a %-d %b %Y, %H:%M ") + (local.tzname() or "")
-            assert care.when(value) == before
-    assert care.when(None) == "—"
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        dt.datetime(2027, 1, 4, 14, 0, tzinfo=dt.UTC),  # winter: EST
-        dt.datetime(2027, 7, 4, 14, 0, 5, 123456, tzinfo=dt.UTC),  # summer, microseconds
-        dt.datetime(2027, 3, 14, 7, 30, tzinfo=dt.UTC),  # the hour clocks go forward
-        None,
-    ],
-)
-@pytest.mark.parametrize("zone", ["America/New_York", "Europe/London", "Asia/Kolkata", "UTC"])
-def test_moment_is_the_time_element_the_pages_wrote(value, zone):
-    with timezone.override(zoneinfo.ZoneInfo(zone)):
-        before = render("<time datetime=\"{{ v|date:'c' }}\">{{ v|when }}</time>", v=value)
-        assert render("{{ v|moment }}", v=value) == before
-
-
-@pytest.mark.parametrize("timing", list(Session.Timing))
-def test_timing_badges_are_the_markup_they_were(timing):
-    class Fixed:
-        def timing_at(self, now):
-            return timing
-
-    assert render("{% timing_badge s %}", s=Fixed()) == format_html(
-        '<span class="badge {}" data-timing="{}">{}</span>',
-        care.TIMING_STYLES[timing],
-        timing.value,
-        timing.label,
+def test_each_feedback_form_has_its_own_ids_and_names_its_item(
+    login, session, provider, client_profile
+):
+    for assignment in session.assignments.all():
+        services.assignment_submit(actor=client_profile.user, assignment=assignment, response="x")
+    response = login(provider.user).get(
+        reverse("sessions_app:provider-session-detail", args=[session.uuid])
     )
+    document = soup(response.content.decode())
+    ids = [element["id"] for element in document.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    for assignment in session.assignments.all():
+        form = document.find("form", action=f"/provider/homework/{assignment.uuid}/feedback/")
+        textarea = form.find("textarea", attrs={"name": "body"})
+        assert form.find("label", attrs={"for": textarea["id"]}).get_text(strip=True) == (
+            "Feedback*"
+        )
+        button = form.find("button", type="submit")
+        assert button.get_text() == "Give feedback"
+        assert button["aria-label"] == f"Give feedback on {assignment.title}"
 
 
-# The thread's items as the template wrote them before care.message_items.
-THREAD_TEMPLATE = """{% for message in thread %}
-    <li class="card{% if message.mine %} border-primary-subtle{% endif %}">
-      <div class="card-body py-2">
-        <div class="small text-body-secondary mb-1">
-          <strong class="text-body">{{ message.author_name }}</strong>
-          · {{ message.role }}
-          · <time datetime="{{ message.created_at|date:'c' }}">{{ message.created_at|when }}</time>
-        </div>
-        <div class="text-prewrap">{{ message.body }}</div>
-      </div>
-    </li>
-    {% endfor %}"""
+# --- the thread ---------------------------------------------------------------------------
 
 
-def test_thread_items_are_what_the_template_wrote(session, provider, clinic_admin, client_profile):
+def test_the_thread_shows_each_author_with_their_role(
+    login, session, provider, clinic_admin, client_profile
+):
     clinic_admin.title = ""  # shown as "Care provider"
     clinic_admin.save()
     provider.title = HOSTILE
@@ -254,13 +180,27 @@ def test_thread_items_are_what_the_template_wrote(session, provider, clinic_admi
     client_profile.user.save()
     for author in (client_profile.user, provider.user, clinic_admin.user):
         services.message_post(actor=author, session=session, body=f"{HOSTILE} {author.pk}")
-    thread = SessionPageData(session, provider.user).thread
-    assert [m["role"] for m in thread] == ["Client", HOSTILE, "Care provider"]
-    assert [m["mine"] for m in thread] == [False, True, False]
     with timezone.override(NEW_YORK):
-        written = render("{% message_items thread %}", thread=thread)
-        assert written == render(THREAD_TEMPLATE, thread=thread)
-    assert "<script>" not in written and written.count("&lt;script&gt;") == 5
+        response = login(provider.user).get(
+            reverse("sessions_app:provider-session-detail", args=[session.uuid])
+        )
+    html = response.content.decode()
+    assert "<script>" not in html
+    items = soup(html).select("#messages ol > li")
+    heads = [item.select_one(".small") for item in items]
+    assert [head.strong.get_text() for head in heads] == [HOSTILE, "Ben Provider", "Ava Admin"]
+    roles = [" ".join(head.get_text().split()).split(" · ")[1] for head in heads]
+    assert roles == ["Client", " ".join(HOSTILE.split()), "Care provider"]
+    assert [item.select_one(".text-prewrap").get_text() for item in items] == [
+        f"{HOSTILE} {author.pk}"
+        for author in (client_profile.user, provider.user, clinic_admin.user)
+    ]
+    # The reader's own messages stand out.
+    assert ["border-primary-subtle" in item["class"] for item in items] == [False, True, False]
+    for item, message in zip(items, Message.objects.order_by("pk"), strict=True):
+        time = item.find("time")
+        assert time["datetime"] == message.created_at.astimezone(NEW_YORK).isoformat()
+        assert time.get_text().endswith(("EST", "EDT"))
 
 
 # --- the page's reads -----------------------------------------------------------------------
@@ -275,7 +215,7 @@ def test_page_data_has_the_people_and_the_homework_with_its_session_and_feedback
         services.feedback_give(actor=provider.user, assignment=done, body=body)
     message = services.message_post(actor=client_profile.user, session=session, body="Hi")
     with django_assert_num_queries(5):
-        page = SessionPageData(session, provider.user)
+        page = selectors.session_page_data(session=session, viewer=provider.user)
     for loaded in page.assignments:  # as the ORM loads them, times aware on both databases
         fresh = Assignment.objects.get(pk=loaded.pk)
         assert [getattr(loaded, f.attname) for f in Assignment._meta.concrete_fields] == [
@@ -287,7 +227,8 @@ def test_page_data_has_the_people_and_the_homework_with_its_session_and_feedback
             "id": message.pk,
             "mine": False,
             "author_name": "Chloe Client",
-            "role": "Client",
+            "by_client": True,
+            "provider_title": None,
             "created_at": Message.objects.get(pk=message.pk).created_at,
             "body": "Hi",
         }
@@ -309,6 +250,37 @@ def test_page_data_has_the_people_and_the_homework_with_its_session_and_feedback
         assert [f["body"] for f in page.feedback[done.pk]] == ["First", "Second"]
         assert page.feedback[done.pk][0]["author_name"] == "Ben Provider"
         assert not page.feedback[todo.pk]
+        assert not page.ready_to_close  # the walk is not done
+
+
+def test_page_data_is_what_the_orm_reads(session, provider, clinic_admin, client_profile):
+    """The compiled reads give what the plain querysets give."""
+    done = session.assignments.order_by("pk").first()
+    services.assignment_submit(actor=client_profile.user, assignment=done, response="Done")
+    services.feedback_give(actor=clinic_admin.user, assignment=done, body="Good")
+    for author in (client_profile.user, provider.user, clinic_admin.user):
+        services.message_post(actor=author, session=session, body=f"By {author.pk}")
+    page = selectors.session_page_data(session=session, viewer=client_profile.user)
+    messages = Message.objects.filter(session=session).with_authors().order_by("pk")
+    assert [(m["id"], m["author_name"], m["body"], m["created_at"]) for m in page.thread] == [
+        (m.pk, m.author.full_name, m.body, m.created_at) for m in messages
+    ]
+    assert [m["by_client"] for m in page.thread] == [m.author_role == "client" for m in messages]
+    assert [m["mine"] for m in page.thread] == [True, False, False]
+    assert [(a.pk, a.given_by) for a in page.assignments] == [
+        (a.pk, a.created_by.user.full_name)
+        for a in session.assignments.select_related("created_by__user").order_by("created_at")
+    ]
+    assert {pk: [f["body"] for f in rows] for pk, rows in page.feedback.items() if rows} == {
+        done.pk: ["Good"]
+    }
+
+
+def test_a_session_page_is_found_only_in_scope(session, provider, other_client, off_team_provider):
+    assert selectors.session_page(viewer=provider.user, session_id=session.uuid).session == session
+    for outsider in (other_client.user, off_team_provider.user):
+        assert selectors.session_page(viewer=outsider, session_id=session.uuid) is None
+        assert selectors.visible_session(viewer=outsider, session_id=session.uuid) is None
 
 
 def test_opening_the_page_reads_what_it_shows(login, session, provider, client_profile):
@@ -329,17 +301,17 @@ def test_a_page_writes_the_read_position_only_when_it_moves(
     login, session, provider, client_profile, django_assert_num_queries
 ):
     first = services.message_post(actor=client_profile.user, session=session, body="One")
-    page = SessionPageData(session, provider.user)
+    page = selectors.session_page_data(session=session, viewer=provider.user)
     assert (page.upto, page.read_upto) == (first.pk, None)
     services.session_mark_read(user=provider.user, session=session, upto=page.upto)
-    page = SessionPageData(session, provider.user)
+    page = selectors.session_page_data(session=session, viewer=provider.user)
     assert page.read_upto == first.pk
     with django_assert_num_queries(0):  # read already: nothing to look up or write
         services.session_mark_read(
             user=provider.user, session=session, upto=page.upto, read_upto=page.read_upto
         )
     second = services.message_post(actor=client_profile.user, session=session, body="Two")
-    page = SessionPageData(session, provider.user)
+    page = selectors.session_page_data(session=session, viewer=provider.user)
     with django_assert_num_queries(1):  # known, behind: moved on
         services.session_mark_read(
             user=provider.user, session=session, upto=page.upto, read_upto=page.read_upto

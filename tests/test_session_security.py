@@ -188,3 +188,36 @@ def test_a_password_change_ends_the_persons_other_sessions(client_profile, via, 
     user.refresh_from_db()
     assert user.check_password(new_password)
     assert _is_sent_to_login(elsewhere.get("/portal/"), "/portal/")
+
+
+def test_the_logoff_reason_is_one_sentence_in_the_persons_language(provider, settings):
+    provider.user.language = "es"
+    provider.user.save(update_fields=["language"])
+    http_client = _logged_in(provider.user)
+    _move_clock(http_client, last_seen=settings.SESSION_IDLE_TIMEOUT + 1)
+    response = http_client.get("/provider/")
+    page = http_client.get(response["Location"], headers={"accept-language": "es"})
+    assert "Se cerró tu sesión tras 15 minutos sin actividad. Vuelve a iniciar sesión." in (
+        page.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("idle", "absolute", "clock", "reason"),
+    [
+        (60, 12 * 3600, {"last_seen": 61}, "after 1 minute without activity"),
+        (3600, 12 * 3600, {"last_seen": 3601}, "after 1 hour without activity"),
+        (15 * 60, 3600, {"login_at": 3601, "last_seen": 10}, "1 hour after logging in"),
+        (60, 90, {"login_at": 91, "last_seen": 10}, "1 minute after logging in"),
+    ],
+)
+def test_the_logoff_reason_counts_in_whole_hours_or_minutes(
+    provider, settings, idle, absolute, clock, reason
+):
+    settings.SESSION_IDLE_TIMEOUT = idle
+    settings.SESSION_ABSOLUTE_TIMEOUT = absolute
+    http_client = _logged_in(provider.user)
+    _move_clock(http_client, **clock)
+    response = http_client.get("/provider/")
+    page = http_client.get(response["Location"]).content.decode()
+    assert f"You were logged out {reason}. Please log in again." in page

@@ -224,6 +224,19 @@ def test_bad_homework_title_refused(provider, client_profile, title, message):
     assert counts() == (0, 0, 0, 0)
 
 
+def test_a_too_long_text_says_its_length_and_the_limit_as_numbers_are_written(session):
+    [assignment] = [
+        services.assignment_add(actor=session.provider.user, session=session, title="A")
+    ]
+    with pytest.raises(ValidationError) as error:
+        services.assignment_submit(
+            actor=session.client.user, assignment=assignment, response="x" * 20_001
+        )
+    assert error.value.message_dict == {
+        "response": ["Your answer is too long: 20,001 characters, at most 20,000."]
+    }
+
+
 # Rule 4: homework, feedback, messages; closed is read-only.
 
 

@@ -1,9 +1,11 @@
-"""One mapping from the services' refusals to API status codes (DESIGN.md section 6)."""
+"""One mapping from the services' refusals to API status codes (DESIGN.md section 6).
+
+The texts come from the services, already in the requester's language (api/views.py
+activates it); a conflict's `code` is a stable English identifier for programs."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -25,11 +27,9 @@ def exception_handler(exc, context):
         body.update({key: _jsonable(value) for key, value in exc.extra.items()})
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
-        exc = ValidationError(_field_errors(exc))
+        exc = exceptions.ValidationError(_field_errors(exc))
     if isinstance(exc, PermissionDenied) and exc.args:
-        from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
-
-        exc = DRFPermissionDenied(str(exc.args[0]))
+        exc = exceptions.PermissionDenied(str(exc.args[0]))
     return drf_exception_handler(exc, context)
 
 

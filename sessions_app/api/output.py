@@ -1,39 +1,28 @@
-"""What the API answers with, built as plain dicts.
+"""What the API answers with, built as plain dicts from the rows its selectors read
+(sessions_app/selectors.py, api_session_rows and api_assignment_rows).
 
 The serializers (serializers.py) describe these answers, for the OpenAPI schema, and check
-what comes in. Building a page of sessions with them cost most of a request's CPU: DRF walks
-a `source` and calls a field's to_representation for each of a thousand values, on model
-instances loaded with every column, and Django clones a queryset for each prefetched
-relation of each instance. Here each answer is read as tuples of just the columns it shows
-and written out directly, times as datetimes for the renderer to write.
-tests/test_api_output.py holds the two to the same JSON."""
+what comes in. Building a page of sessions with them cost most of a request's CPU (DRF
+walks each field of a thousand values, on model instances loaded with every column), so
+each answer is read as tuples of just the columns it shows and written out here, times as
+datetimes for the renderer to write. tests/test_api_output.py holds the two to the same
+JSON, and schemathesis (scripts/schemathesis.sh) every answer to the schema."""
 
 import datetime as dt
 from uuid import UUID
 
-from django.db.models import OuterRef, Subquery, TextField
-from django.db.models.functions import Cast
 from django.utils import timezone
 
-from clinic.models import CareProvider, Client
-from sessions_app.models import Assignment, Message, Session
-from clinic.compiled import ReadByIds
-
-
-def _text(column):
-    # Times and UUIDs are read as text: datetime.fromisoformat (C) parses a time several
-    # times faster than Django's pure-Python loader of PostgreSQL's timestamptz, and
-    # PostgreSQL writes a UUID as str() would.
-    return Cast(column, output_field=TextField())
+from sessions_app.models import Assignment, Session
 
 
 def uid(text):
-    """A UUID read by _text: PostgreSQL writes it with dashes, SQLite keeps 32 hex digits."""
+    """A UUID read as text: PostgreSQL writes it with dashes, SQLite keeps 32 hex digits."""
     return text if len(text) == 36 else str(UUID(text))
 
 
 def moment(text):
-    """A time read by _text: PostgreSQL writes its offset, SQLite keeps UTC without one."""
+    """A time read as text: PostgreSQL writes its offset, SQLite keeps UTC without one."""
     if text is None:
         return None
     value = dt.datetime.fromisoformat(text)
@@ -67,89 +56,12 @@ def author(provider_id, client_id, name):
     return {"id": None, "name": name, "role": ""}
 
 
-_SESSION = (
-    "pk",
-    _text("uuid"),
-    _text("series_id"),
-    "sequence",
-    _text("client__uuid"),
-    "client__user__full_name",
-    _text("provider__uuid"),
-    "provider__user__full_name",
-    _text("created_by__uuid"),
-    "created_by__user__full_name",
-    _text("starts_at"),
-    _text("ends_at"),
-    "status",
-    _text("closed_at"),
-    _text("closed_by__uuid"),
-    "closed_by__user__full_name",
-    "close_note",
-)
-_sessions_by_pk = ReadByIds(Session.objects.order_by(), "pk", _SESSION)
-# An assignment's feedback comes with it, one row per feedback (or one without): the
-# order is the models' own, assignments by (created_at, pk), feedback likewise within each.
-_ASSIGNMENT = (
-    "session_id",
-    "pk",
-    _text("uuid"),
-    "title",
-    "instructions",
-    _text("due_at"),
-    _text("created_by__uuid"),
-    "created_by__user__full_name",
-    _text("created_at"),
-    "response",
-    _text("submitted_at"),
-    _text("feedback__uuid"),
-    _text("feedback__author__uuid"),
-    "feedback__author__user__full_name",
-    "feedback__body",
-    _text("feedback__created_at"),
-)
-_ASSIGNMENTS = Assignment.objects.order_by(
-    "created_at", "pk", "feedback__created_at", "feedback__pk"
-)
-_assignments_by_session = ReadByIds(_ASSIGNMENTS, "session_id", _ASSIGNMENT)
-_assignments_by_pk = ReadByIds(_ASSIGNMENTS, "pk", _ASSIGNMENT)
-# The author's profile by key, a row at a time: as joins, PostgreSQL hashed the whole
-# provider table for a page's hundred messages, a cost that grew with the network.
-_messages_by_session = ReadByIds(
-    Message.objects.annotate(
-        author_provider=Subquery(
-            CareProvider.objects.filter(user_id=OuterRef("author_id")).order_by().values("uuid")
-        ),
-        author_client=Subquery(
-            Client.objects.filter(user_id=OuterRef("author_id")).order_by().values("uuid")
-        ),
-    ),
-    "session_id",
-    (
-        "session_id",
-        _text("uuid"),
-        _text("author_provider"),
-        _text("author_client"),
-        "author__full_name",
-        "body",
-        _text("created_at"),
-    ),
-)
-
-
-def sessions_by_pk(pks, *, now=None):
-    """The sessions `pks` as SessionSerializer gives them, in that order: ids that a scoped
-    query gave, or of sessions just written by the requester. Three queries at most."""
-    by_pk = {row[0]: row for row in _sessions_by_pk(pks)}
-    return _sessions([by_pk[pk] for pk in pks if pk in by_pk], now)
-
-
-def _sessions(rows, now):
-    """SessionSerializer's dicts for the sessions' rows, with their homework and messages."""
+def sessions(rows, *, now=None):
+    """SessionSerializer's dicts for ApiSessionRows, in their order."""
     tz = timezone.get_current_timezone()
     now = now or timezone.now()
-    pks = [row[0] for row in rows]
-    assignments = _grouped(_assignments(_assignments_by_session(pks), tz))
-    messages = _grouped(_messages(_messages_by_session(pks), tz))
+    assignments = _grouped(_assignments(rows.assignments, tz))
+    messages = _grouped(_messages(rows.messages, tz))
     answers = []
     for (
         pk,
@@ -169,7 +81,7 @@ def _sessions(rows, now):
         closed_by_uuid,
         closed_by_name,
         close_note,
-    ) in rows:
+    ) in rows.sessions:
         starts_at, ends_at = moment(starts_at), moment(ends_at)
         answers.append(
             {
@@ -195,9 +107,9 @@ def _sessions(rows, now):
     return answers
 
 
-def assignment_data(pk):
-    """One assignment, with its feedback, as AssignmentSerializer gives it. One query."""
-    [(_, answer)] = _assignments(_assignments_by_pk([pk]), timezone.get_current_timezone())
+def assignment(rows):
+    """AssignmentSerializer's dict for the rows of one homework item (one per feedback)."""
+    [(_, answer)] = _assignments(rows, timezone.get_current_timezone())
     return answer
 
 

@@ -1,4 +1,5 @@
 from django.core.paginator import InvalidPage, Page
+from django.utils.translation import gettext
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -9,7 +10,7 @@ def _positive_int(request, name, default):
     if value is None:
         return default
     if not (value.isascii() and value.isdigit() and int(value) >= 1):
-        raise ValidationError({name: ["Give a whole number from 1 up."]})
+        raise ValidationError({name: [gettext("Give a whole number from 1 up.")]})
     return int(value)
 
 
@@ -36,7 +37,7 @@ class Pagination(PageNumberPagination):
 
     def paginate_read(self, request, rows, count, *, size, number):
         """paginate_queryset's work for a page whose `rows` were read with the `count` of
-        all (sessions_app/api/scoped.py): one query instead of a count and a slice. No row
+        all (selectors.api_session_page): one query instead of a count and a slice. No row
         past the end: the count is then 0, and a page past the last one is 404 as in DRF."""
         self.request = request
         paginator = self.django_paginator_class(rows, size)

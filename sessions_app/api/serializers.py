@@ -2,11 +2,13 @@ import re
 
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clinic.models import CareProvider, Client
-from sessions_app import services
+from clinic.models import Client
+from sessions_app import selectors, services
 from sessions_app.models import (
     FEEDBACK_MAX,
     INSTRUCTIONS_MAX,
@@ -173,10 +175,10 @@ class ErrorSerializer(serializers.Serializer):
 # What str.strip() removes, which the services strip before they count characters. Spelled
 # out because `\s` means slightly different things to Python and to schema validators.
 _SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-NO_NUL = RegexValidator(r"^[^\x00]+$", "Contains a character that is not allowed (NUL).")
+NO_NUL = RegexValidator(r"^[^\x00]+$", _("Contains a character that is not allowed (NUL)."))
 NOT_BLANK = RegexValidator(
     rf"^[{_SPACE}]*[^{_SPACE}\x00][^\x00]*$",
-    "Cannot be empty or only spaces, nor contain a NUL character.",
+    _("Cannot be empty or only spaces, nor contain a NUL character."),
 )
 
 
@@ -234,11 +236,10 @@ YEARS = re.compile(r"^2[0-9]{3}-")
 class TimeField(serializers.DateTimeField):
     """A time; one without an offset is read in the active (the clinic's) time zone."""
 
-    default_error_messages = {"year": "Give a time in the years 2000 to 2999."}
-
     def to_internal_value(self, value):
         if isinstance(value, str) and not YEARS.match(value):
-            self.fail("year")
+            message = gettext("Give a time in the years %(first)s to %(last)s.")
+            raise serializers.ValidationError(message % {"first": 2000, "last": 2999}, code="year")
         return super().to_internal_value(value)
 
 
@@ -279,24 +280,21 @@ class ScheduleInSerializer(serializers.Serializer):
         help_text="`all`: each session gets its own copy; `first`: only the first session.",
         # DRF's message repeats the value sent, which may hold an escaped lone surrogate
         # ("\ud800") that no UTF-8 answer can carry: a server error instead of a 400.
-        error_messages={"invalid_choice": "Choose 'all' or 'first'."},
+        error_messages={"invalid_choice": _("Choose 'all' or 'first'.")},
     )
 
     def validate_client(self, value):
-        user = self.context["request"].user
-        client = Client.objects.visible_to(user).select_related("clinic").filter(uuid=value).first()
+        client = selectors.api_client(viewer=self.context["request"].user, client_id=value)
         if client is None:
-            raise serializers.ValidationError("Unknown client, or not on your care team.")
+            raise serializers.ValidationError(gettext("Unknown client, or not on your care team."))
         return client
 
     def validate_provider(self, value):
         if value is None:
             return None
-        provider = (
-            CareProvider.objects.visible_to(self.context["request"].user).filter(uuid=value).first()
-        )
+        provider = selectors.api_provider(viewer=self.context["request"].user, provider_id=value)
         if provider is None:
-            raise serializers.ValidationError("Unknown provider.")
+            raise serializers.ValidationError(gettext("Unknown provider."))
         return provider
 
 

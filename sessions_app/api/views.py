@@ -1,23 +1,21 @@
-"""The JSON API v1: the same services and scoped querysets as the pages."""
+"""The JSON API v1: the same services and selectors as the pages."""
 
 import uuid
 
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clinic.models import Client
-from sessions_app import services
-from sessions_app.models import Assignment, Session
+from clinic.permissions import require_client, require_provider
+from sessions_app import selectors, services
 
-from . import output, scoped
+from . import output
 from . import serializers as s
 
 NOT_LOGGED_IN = OpenApiResponse(s.ErrorSerializer, description="Not logged in.")
@@ -61,12 +59,30 @@ def parse_uuid(value):
     try:
         return uuid.UUID(str(value))
     except ValueError as error:
-        raise Http404 from error
+        raise NotFound from error
 
 
-class ClinicTimeZoneMixin:
-    """Answer in, and read offset-less times in, the requester's clinic time zone. DRF
-    authenticates inside the view, after the middleware, so it is set here."""
+def found(obj):
+    """`obj`, or 404 when a selector found nothing: the same answer for what does not exist
+    and for what the requester may not see."""
+    if obj is None:
+        raise NotFound
+    return obj
+
+
+class RequesterMixin:
+    """Answer in the requester's language and on their clinic's clock, and read offset-less
+    times on that clock. DRF authenticates inside the view, after the middleware (which
+    knows only a logged-in session's person), so a token's person is known only here."""
+
+    _language_before = None
+
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        # Before the permissions: a refusal is written in the person's language too.
+        if getattr(request.user, "language", ""):
+            self._language_before = translation.get_language()
+            translation.activate(request.user.language)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -77,18 +93,15 @@ class ClinicTimeZoneMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
-            response.render()  # while the clinic's time zone is still active
+            response.render()  # while the clinic's time zone and the language are active
         timezone.deactivate()
+        if self._language_before is not None:
+            response.headers["Content-Language"] = translation.get_language()
+            translation.activate(self._language_before)
         return response
 
 
-def require_provider(user):
-    if user.provider_profile is None:
-        raise PermissionDenied("Only care providers can do this.")
-    return user.provider_profile
-
-
-class MeView(ClinicTimeZoneMixin, APIView):
+class MeView(RequesterMixin, APIView):
     @extend_schema(
         summary="Who am I",
         description="Your provider or client id (the one the other endpoints use), your role "
@@ -102,21 +115,16 @@ class MeView(ClinicTimeZoneMixin, APIView):
     def get(self, request):
         profile = request.user.provider_profile or request.user.client_profile
         if profile is None:
-            raise Http404("This account has no provider or client role.")
+            raise NotFound(gettext("This account has no provider or client role."))
         return Response(s.MeSerializer(profile).data)
 
 
-class ClientListView(ClinicTimeZoneMixin, generics.ListAPIView):
+class ClientListView(RequesterMixin, generics.ListAPIView):
     serializer_class = s.ClientSerializer
 
     def get_queryset(self):
         require_provider(self.request.user)
-        return (
-            Client.objects.visible_to(self.request.user)
-            .select_related("user")
-            .prefetch_related("care_team__user")
-            .order_by("user__full_name", "pk")
-        )
+        return selectors.api_clients(viewer=self.request.user)
 
     @extend_schema(
         summary="My care-team clients (providers)",
@@ -137,7 +145,7 @@ class ClientListView(ClinicTimeZoneMixin, generics.ListAPIView):
 FILTERS = tuple(s.SessionFilterSerializer._declared_fields)
 
 
-class SessionListView(ClinicTimeZoneMixin, generics.ListAPIView):
+class SessionListView(RequesterMixin, generics.ListAPIView):
     serializer_class = s.SessionSerializer
 
     def filters(self):
@@ -152,18 +160,20 @@ class SessionListView(ClinicTimeZoneMixin, generics.ListAPIView):
         return dict(filters.validated_data)
 
     def list(self, request, *args, **kwargs):
-        # Pages through ids (what the indexes answer), with the count in the same query,
-        # then loads the page's sessions with everything they show: a deep page costs what
-        # the first one costs. The ids come from the scoped query, so loading them needs no
-        # scope again.
+        # The ids come from the scoped read, so reading their rows needs no scope again.
         filters = self.filters()
         ordering = filters.pop("ordering", "starts_at")
         size, number = self.paginator.requested(request)
-        ids, count = scoped.page_ids(
-            request.user, filters, ordering=ordering, size=size, offset=(number - 1) * size
+        ids, count = selectors.api_session_page(
+            viewer=request.user,
+            filters=filters,
+            ordering=ordering,
+            page_size=size,
+            offset=(number - 1) * size,
         )
         self.paginator.paginate_read(request, ids, count, size=size, number=number)
-        return self.get_paginated_response(output.sessions_by_pk(ids))
+        rows = selectors.api_session_rows(session_ids=ids)
+        return self.get_paginated_response(output.sessions(rows))
 
     @extend_schema(
         summary="Sessions I may see",
@@ -210,27 +220,22 @@ class SessionListView(ClinicTimeZoneMixin, generics.ListAPIView):
             homework=[services.HomeworkSpec(**item) for item in v["homework"]],
             homework_applies_to=v["homework_applies_to"],
         )
-        body = {
-            "series_id": str(sessions[0].series_id),
-            "sessions": output.sessions_by_pk([x.pk for x in sessions]),
-        }
+        rows = selectors.api_session_rows(session_ids=[x.pk for x in sessions])
+        body = {"series_id": str(sessions[0].series_id), "sessions": output.sessions(rows)}
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class SessionObjectMixin(ClinicTimeZoneMixin):
+class SessionObjectMixin(RequesterMixin):
     def get_session(self, session_id):
         """The session to act on, with what the services read of it."""
-        return get_object_or_404(
-            Session.objects.visible_to(self.request.user).select_related("client", "clinic"),
-            uuid=parse_uuid(session_id),
+        return found(
+            selectors.session_to_change(viewer=self.request.user, session_id=parse_uuid(session_id))
         )
 
     def session_answer(self, pk):
         """The session `pk` (found in the requester's scope) as the API shows it."""
-        found = output.sessions_by_pk([pk])
-        if not found:
-            raise Http404
-        return found[0]
+        [answer] = output.sessions(selectors.api_session_rows(session_ids=[pk]))
+        return answer
 
 
 ID = OpenApiParameter(
@@ -250,11 +255,7 @@ class SessionDetailView(SessionObjectMixin, APIView):
         },
     )
     def get(self, request, id):
-        # The scope is asked for the id alone, with SQL compiled once, and output reads the
-        # session's people likewise.
-        pk = scoped.session_pk(request.user, parse_uuid(id))
-        if pk is None:
-            raise Http404(f"No {Session._meta.object_name} matches the given query.")
+        pk = found(selectors.api_session_id(viewer=request.user, session_id=parse_uuid(id)))
         return Response(self.session_answer(pk))
 
 
@@ -307,16 +308,17 @@ class AssignmentCreateView(SessionObjectMixin, APIView):
         assignment = services.assignment_add(
             actor=request.user, session=session, **data.validated_data
         )
-        return Response(output.assignment_data(assignment.pk), status=status.HTTP_201_CREATED)
+        answer = output.assignment(selectors.api_assignment_rows(assignment_id=assignment.pk))
+        return Response(answer, status=status.HTTP_201_CREATED)
 
 
-class AssignmentObjectMixin(ClinicTimeZoneMixin):
+class AssignmentObjectMixin(RequesterMixin):
     def get_assignment(self, assignment_id):
-        return get_object_or_404(
-            Assignment.objects.visible_to(self.request.user).select_related(
-                "session__client", "session__clinic"
-            ),
-            uuid=parse_uuid(assignment_id),
+        """The homework item to act on, with what the services read of it and its session."""
+        return found(
+            selectors.assignment_to_change(
+                viewer=self.request.user, assignment_id=parse_uuid(assignment_id)
+            )
         )
 
 
@@ -338,12 +340,13 @@ class AssignmentSubmitView(AssignmentObjectMixin, APIView):
     def post(self, request, id):
         assignment = self.get_assignment(id)
         # The role first: a provider is refused (403) whatever the body says.
-        if request.user.client_profile is None:
-            raise PermissionDenied("Only the client answers homework.")
+        require_client(request.user)
         data = s.SubmitInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.assignment_submit(actor=request.user, assignment=assignment, **data.validated_data)
-        return Response(output.assignment_data(assignment.pk))
+        return Response(
+            output.assignment(selectors.api_assignment_rows(assignment_id=assignment.pk))
+        )
 
 
 class FeedbackCreateView(AssignmentObjectMixin, APIView):
@@ -377,13 +380,12 @@ class MessageListView(SessionObjectMixin, generics.ListAPIView):
     serializer_class = s.MessageSerializer
 
     def get_queryset(self):
-        session = get_object_or_404(
-            Session.objects.visible_to(self.request.user), uuid=parse_uuid(self.kwargs["id"])
+        self.session = found(
+            selectors.visible_session(
+                viewer=self.request.user, session_id=parse_uuid(self.kwargs["id"])
+            )
         )
-        self.session = session
-        return session.messages.select_related("author__careprovider", "author__client").order_by(
-            "pk"
-        )
+        return selectors.api_messages(session=self.session)
 
     @extend_schema(
         summary="A session's messages",
@@ -416,10 +418,7 @@ class MessageListView(SessionObjectMixin, generics.ListAPIView):
         },
     )
     def post(self, request, id):
-        session = get_object_or_404(
-            Session.objects.visible_to(request.user).select_related("client", "clinic"),
-            uuid=parse_uuid(id),
-        )
+        session = self.get_session(id)
         data = s.MessageInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message = services.message_post(actor=request.user, session=session, **data.validated_data)

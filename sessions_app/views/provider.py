@@ -1,15 +1,18 @@
 """Care providers' session pages: schedule, detail, homework, feedback, messages, close."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from clinic.mixins import ProviderRequiredMixin
-from clinic.models import CareTeamMembership
-from sessions_app import services
+from sessions_app import selectors, services
 from sessions_app.forms import (
     CloseForm,
     FeedbackForm,
@@ -17,19 +20,17 @@ from sessions_app.forms import (
     HomeworkFormSet,
     ScheduleForm,
 )
-from clinic.compiled import ReadByIds
 
 from .common import (
     AssignmentActionBase,
     MessagePostBase,
-    SessionActionView,
+    SessionChangeBase,
     SessionDetailBase,
     SessionPageMixin,
     add_service_error,
+    found,
     message_form,
-    session_detail_queryset,
     session_url,
-    url_for_each,
 )
 
 
@@ -42,35 +43,24 @@ def homework_form(data=None):
     return HomeworkForm(data, auto_id="id_homework_%s")
 
 
-# The names of a client's care team, A to Z.
-_team_of = ReadByIds(
-    CareTeamMembership.objects.order_by("provider__user__full_name"),
-    "client_id",
-    ("provider__user__full_name",),
-)
-
-
 class ProviderSessionPage(ProviderRequiredMixin, SessionPageMixin):
     template_name = "sessions_app/provider/session_detail.html"
     detail_url_name = "provider-session-detail"
 
-    def get_forms(self, session):
+    def get_forms(self, page):
         return {"message": message_form(), "homework": homework_form()}
 
-    def extra_context(self, session, page, forms):
-        feedback_url = url_for_each("sessions_app:provider-feedback-give")
-        rows = []
+    def extra_context(self, page, forms):
+        homework = []
         for assignment in page.assignments:
-            feedback = page.feedback[assignment.pk]
             # The form shows where feedback can be given, and where it was just refused.
             form = forms.get(f"feedback:{assignment.uuid}")
-            if form is None and session.is_open and assignment.is_completed:
+            if form is None and page.session.is_open and assignment.is_completed:
                 form = feedback_form(assignment)
-            rows.append((assignment, feedback, form, feedback_url(assignment.uuid)))
+            homework.append((assignment, page.feedback[assignment.pk], form))
         return {
-            "assignment_rows": rows,
-            "ready_to_close": all(a.is_completed and page.feedback[a.pk] for a in page.assignments),
-            "team": [name for (name,) in _team_of([session.client_id])],
+            "homework": homework,
+            "team": selectors.care_team_names(client_id=page.session.client_id),
         }
 
 
@@ -78,17 +68,13 @@ class SessionDetailView(ProviderSessionPage, SessionDetailBase):
     pass
 
 
-class AssignmentAddView(ProviderSessionPage, SessionActionView):
+class AssignmentAddView(ProviderSessionPage, SessionChangeBase):
     form_name = "homework"
-    success_message = "Homework added."
+    success_message = _("Homework added.")
     anchor = "homework"
 
     def form_class(self, data):
         return homework_form(data)
-
-    def get_target(self):
-        session = self.get_session(self.kwargs["session_id"])
-        return session, session
 
     def perform(self, form, session):
         services.assignment_add(actor=self.request.user, session=session, **form.cleaned_data)
@@ -99,7 +85,7 @@ class MessagePostView(ProviderSessionPage, MessagePostBase):
 
 
 class FeedbackGiveView(ProviderSessionPage, AssignmentActionBase):
-    success_message = "Feedback given."
+    success_message = _("Feedback given.")
     anchor = "homework"
 
     def form_class(self, data):
@@ -117,40 +103,57 @@ class SessionCloseView(ProviderRequiredMixin, View):
 
     template_name = "sessions_app/provider/session_close.html"
 
-    def get_session(self):
-        return get_object_or_404(
-            session_detail_queryset(self.request.user), uuid=self.kwargs["session_id"]
+    def get_page(self):
+        return found(
+            selectors.session_close_page(
+                viewer=self.request.user, session_id=self.kwargs["session_id"]
+            )
         )
 
-    def render(self, session, form, status=200):
-        unfinished = [
-            a for a in session.assignments.all() if not a.is_completed or not a.feedback.all()
-        ]
-        context = {"session": session, "form": form, "unfinished": unfinished}
-        return TemplateResponse(self.request, self.template_name, context, status=status)
+    def render(self, page, form):
+        context = {"session": page.session, "unfinished": page.unfinished, "form": form}
+        return TemplateResponse(self.request, self.template_name, context)
 
     def get(self, request, session_id):
-        session = self.get_session()
-        if session.is_closed:
-            messages.info(request, "This session is already closed.")
-            return redirect(session_url("provider-session-detail", session))
-        return self.render(session, CloseForm())
+        page = self.get_page()
+        if page.session.is_closed:
+            messages.info(request, _("This session is already closed."))
+            return redirect(session_url("provider-session-detail", page.session))
+        return self.render(page, CloseForm())
 
     def post(self, request, session_id):
-        session = self.get_session()
+        page = self.get_page()
         form = CloseForm(request.POST)
         if form.is_valid():
             try:
-                services.session_close(actor=request.user, session=session, **form.cleaned_data)
+                services.session_close(
+                    actor=request.user, session=page.session, **form.cleaned_data
+                )
             except services.AlreadyClosed as error:
                 messages.info(request, error.detail)
-                return redirect(session_url("provider-session-detail", session))
+                return redirect(session_url("provider-session-detail", page.session))
             except (ValidationError, services.Conflict) as error:
                 add_service_error(form, error)
             else:
-                messages.success(request, "Session closed.")
-                return redirect(session_url("provider-session-detail", session))
-        return self.render(session, form)
+                messages.success(request, _("Session closed."))
+                return redirect(session_url("provider-session-detail", page.session))
+        return self.render(page, form)
+
+
+def _schedule_layout():
+    """The schedule form's fields, two to a row; the page puts the homework items after
+    them (crispy's layout, rendered inside the page's own form)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    fields = ("client", "provider", "starts_at", "ends_at", "repeat", "homework_applies_to")
+    helper.layout = Layout(
+        Div(*(Div(name, css_class="col-md-6") for name in fields), css_class="row g-3")
+    )
+    return helper
+
+
+SCHEDULE_LAYOUT = _schedule_layout()
 
 
 class ScheduleView(ProviderRequiredMixin, View):
@@ -162,13 +165,15 @@ class ScheduleView(ProviderRequiredMixin, View):
         client = self.request.GET.get("client")
         return {"client": client} if client else {}
 
-    def render(self, form, formset, status=200, **extra):
-        team_map = {
-            str(client.uuid): [str(p.uuid) for p in client.care_team.all()]
-            for client in form.fields["client"].queryset.prefetch_related("care_team")
+    def render(self, form, formset, **extra):
+        context = {
+            "form": form,
+            "layout": SCHEDULE_LAYOUT,
+            "formset": formset,
+            "team_map": selectors.care_team_map(viewer=self.request.user),
+            **extra,
         }
-        context = {"form": form, "formset": formset, "team_map": team_map, **extra}
-        return TemplateResponse(self.request, self.template_name, context, status=status)
+        return TemplateResponse(self.request, self.template_name, context)
 
     def get(self, request, *args, **kwargs):
         form = ScheduleForm(provider=self.provider, initial=self.initial())
@@ -193,17 +198,25 @@ class ScheduleView(ProviderRequiredMixin, View):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                count = len(sessions)
-                messages.success(
-                    request,
-                    f"{count} session{'s' if count > 1 else ''} scheduled for {data['client']}.",
-                )
-                return TemplateResponse(
-                    request,
-                    "sessions_app/provider/scheduled.html",
-                    {"sessions": sessions, "client": data["client"]},
-                )
+                return self.scheduled(data["client"], sessions)
         return self.render(form, formset)
+
+    def scheduled(self, client, sessions):
+        count = len(sessions)
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)s session scheduled for %(client)s.",
+                "%(count)s sessions scheduled for %(client)s.",
+                count,
+            )
+            % {"count": count, "client": client.user.full_name},
+        )
+        shown = selectors.sessions_scheduled(
+            viewer=self.request.user, ids=[session.pk for session in sessions]
+        )
+        context = {"sessions": shown, "client": client}
+        return TemplateResponse(self.request, "sessions_app/provider/scheduled.html", context)
 
 
 class ScheduleNextView(ScheduleView):
@@ -213,7 +226,7 @@ class ScheduleNextView(ScheduleView):
     http_method_names = ["get", "head", "options"]
 
     def get(self, request, session_id):
-        session = get_object_or_404(session_detail_queryset(request.user), uuid=session_id)
+        session = found(selectors.session_with_people(viewer=request.user, session_id=session_id))
         proposal = services.session_next(actor=request.user, session=session)
         tz = timezone.get_current_timezone()
         form = ScheduleForm(
