@@ -5,6 +5,7 @@ filters the templates share. Markup stays in the templates; these return text.""
 import functools
 import uuid
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from crispy_forms.utils import render_crispy_form
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
@@ -48,7 +49,10 @@ def url_for_each(name):
 
 
 def crispy(form, helper=None):
-    """{{ form|crispy }} / {% crispy form helper %} of crispy-forms' Django tags."""
+    """{{ form|crispy }} (the fields, for a page's own <form>), or with a helper
+    {% crispy form helper %} of crispy-forms' Django tags."""
+    if helper is None:
+        return as_crispy_form(form)
     return render_crispy_form(form, helper)
 
 

@@ -28,8 +28,6 @@ clinic_patterns = [
 
 # The admin's own log-in would bypass allauth's rate limits: send it through allauth.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "CareSessions administration"
-admin.site.site_title = "CareSessions admin"
 
 urlpatterns = [
     path("", include((clinic_patterns, "clinic"))),

@@ -319,7 +319,7 @@ class Session(models.Model):
 
 
 class SessionRow:
-    """A session as the lists show it (sessions_app/templatetags/session_rows.py), made from
+    """A session as the lists show it (templates/sessions_app/provider/includes/), made from
     a tuple of SessionQuerySet.list_rows: a page of 25 rows would otherwise build 125 model
     instances (each session with its client, provider and their users), a millisecond and
     more of a list's CPU, for a dozen values a row."""

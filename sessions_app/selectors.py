@@ -700,8 +700,7 @@ def _open_homework(client_id):
 # started before any upcoming one), else the next upcoming.
 _portal_current = CompiledQuery(
     lambda client_id, user_id, now: (
-        Session.objects.visible_to(_client(client_id))
-        .open()
+        open_sessions_constant(Session.objects.visible_to(_client(client_id)).open())
         .filter(ends_at__gt=now)
         .select_related("provider__user")
         .with_counts(_client(client_id, user_id))

@@ -142,3 +142,22 @@ def session(client_profile, provider, clinic_admin):
     return schedule(
         by=clinic_admin, client=client_profile, provider=provider, homework=["Journal", "Walk"]
     )[0]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jinja2_templates_are_seen_by_the_test_client():
+    """Django's test client learns a page's context from the template_rendered signal, which
+    only its own engine sends: the Jinja2 pages send it too in tests (response.context)."""
+    from django.template.backends import jinja2 as backend
+    from django.test.signals import template_rendered
+
+    render = backend.Template.render
+
+    def render_and_tell(self, context=None, request=None):
+        shown = dict(context or {})
+        template_rendered.send(sender=self, template=self, context=shown)
+        return render(self, context, request)
+
+    backend.Template.render = render_and_tell
+    yield
+    backend.Template.render = render

@@ -131,10 +131,10 @@ def test_demo_provider_dashboard_shows_the_current_work(client):
     client.force_login(User.objects.get(email="ben@northside.example"))
     response = client.get("/provider/")
     [current] = by_timing(sessions_of("chloe@northside.example"))[Session.Timing.IN_PROGRESS]
-    assert [s.pk for s in response.context["in_progress"]["sessions"]] == [current.pk]
-    assert [a.session_id for a in response.context["waiting"]["assignments"]] == [current.pk]
+    assert [s.pk for s in response.context["in_progress"].rows] == [current.pk]
+    assert [a.session_id for a in response.context["waiting"].rows] == [current.pk]
     # The client's last message is unread; the past threads were read.
-    assert [s.pk for s in response.context["unread"]["sessions"]] == [current.pk]
+    assert [s.pk for s in response.context["unread"].rows] == [current.pk]
 
 
 def test_cara_and_other_clinics_see_no_demo_sessions_of_northside():
