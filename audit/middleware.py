@@ -5,7 +5,6 @@ from . import context
 from .models import AuditEvent
 from .services import record
 
-# URL keyword -> the kind of object it names.
 OBJECT_KWARGS = {
     "session_id": "session",
     "client_id": "client",
@@ -23,7 +22,6 @@ NOT_AUDITED_PREFIXES = ("/static/", "/healthz", "/favicon.ico")
 
 
 def _target(request):
-    """(url name, object type, object id) of the request's URL."""
     match = getattr(request, "resolver_match", None)
     if match is None:
         try:
@@ -59,10 +57,8 @@ def _admin_object(name, object_id):
 
 
 class AuditMiddleware:
-    """Every request of a logged-in person leaves one event: what they looked at or did,
-    and whether it was refused (404 for what is not theirs, 403 for what their role may
-    not do). Log-ins, log-outs and MFA changes come from signals (audit/signals.py);
-    domain writes are recorded again by the services, with the objects they made."""
+    """One event per request of a logged-in person, refusals (403, 404) included. Log-ins and
+    MFA changes come from audit/signals.py; services record their writes again."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -22,8 +22,7 @@ class AuditEventQuerySet(models.QuerySet):
         return self.filter(clinic_id=clinic_id)
 
     def visible_to(self, user):
-        """Events a person may read: a clinic admin those of their clinic, anyone else
-        none (staff read the trail in the Django admin)."""
+        """A clinic admin reads their clinic's events; staff use the Django admin."""
         provider = getattr(user, "careprovider", None) if user.is_authenticated else None
         if provider is None or not provider.is_clinic_admin:
             return self.none()
@@ -31,9 +30,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """One thing that happened to health records or accounts: who, what, when, from where.
-
-    Never holds free text written by people (messages, answers, feedback, notes)."""
+    """Who did what to health records or accounts, when and from where; never free text."""
 
     class Outcome(models.TextChoices):
         OK = "ok", _("Allowed")

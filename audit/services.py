@@ -12,8 +12,7 @@ logger = logging.getLogger(__name__)
 
 
 def _clean(value, length):
-    # Paths and ids come from the request: NUL bytes (refused by PostgreSQL) and anything
-    # past the column's length are dropped rather than failing the request.
+    # From the request: drop NUL bytes (PostgreSQL refuses them) and overflow, don't fail.
     return str(value or "").replace("\x00", "")[:length]
 
 
@@ -63,9 +62,7 @@ def record(
     _insert(event)
 
 
-# Every request leaves an event: Model.save() (signals, parents, field by field twice) and
-# compiling the INSERT cost as much CPU as a small page's query. The statement is written by
-# the ORM once per database and run with the event's values as the ORM prepares them.
+# Every request inserts an event: the ORM writes the INSERT once per database, not per save().
 _FIELDS = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
 _statements = {}
 

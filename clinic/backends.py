@@ -1,26 +1,6 @@
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
-from allauth.mfa.models import Authenticator
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
 
-from .compiled import CompiledQuery
-
-
-def _user_with_role(user_id):
-    has_totp = Exists(
-        Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)
-    )
-    return (
-        get_user_model()
-        ._default_manager.select_related("careprovider__clinic", "client__clinic")
-        .annotate(has_totp=has_totp)
-        .filter(pk=user_id)
-    )
-
-
-# Every request of a logged-in person runs it: its SQL is written once (a millisecond of
-# building and compiling saved on each request).
-_user_by_id = CompiledQuery(_user_with_role, -1_000_001)
+from . import selectors
 
 
 class AuthenticationBackend(AllauthBackend):
@@ -33,7 +13,5 @@ class AuthenticationBackend(AllauthBackend):
             user_id = int(user_id)
         except (TypeError, ValueError):
             return None
-        users = _user_by_id(user_id)
-        if not users:
-            return None
-        return users[0] if self.user_can_authenticate(users[0]) else None
+        user = selectors.user_with_role(user_id=user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

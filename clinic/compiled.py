@@ -1,13 +1,5 @@
-"""Querysets whose SQL is written once per process and run with new values.
-
-Building a queryset and compiling it to SQL costs 0.5 to 3 ms of CPU for the queries of
-the busiest pages (joins, subqueries, select_related), more than PostgreSQL takes to run
-them, and for a fixed query only its values change between requests: whose caseload,
-which user, what time it is. CompiledQuery builds the queryset once with stand-in values,
-finds where each stand-in went among the SQL's parameters, and from then on runs the same
-SQL with the real values, turning the rows into what the queryset would have given
-(model instances with their select_related objects and annotations, or values_list
-tuples) through the ORM's own iterables."""
+"""Querysets compiled to SQL once per process and run with new values: the one module on
+Django's private ORM API (tests/test_private_orm.py names each piece it relies on)."""
 
 import copy
 import datetime as dt
@@ -19,13 +11,8 @@ from django.db.models import BooleanField, F, Func, Value
 
 
 class AnyOf(Func):
-    """`column IN (values)` with the values as one parameter: `= %s` for one value, else
-    PostgreSQL's `= ANY(%s)` with an array or SQLite's json_each of a JSON list.
-
-    The statement's text then depends only on whether there is one value or more, so that
-    PostgreSQL's prepared plan serves any number (an `IN` list is a new statement for each
-    length), and one value gets the exact-match plan, which PostgreSQL keeps; for a
-    one-element array it plans again at every call."""
+    """`column IN (values)` as one parameter (`= ANY(%s)`, json_each on SQLite; `= %s` for one
+    value), so that one prepared statement serves any number of values."""
 
     output_field = BooleanField()
 
@@ -56,8 +43,7 @@ class AnyOf(Func):
 
 
 class _Compiled:
-    """Stands in for a Query whose compiler is ready: the ORM's iterables ask the query for
-    its compiler, and for the fields of a values_list."""
+    """A Query with its compiler ready. Private API: iterables call `query.get_compiler()`."""
 
     def __init__(self, query, compiler):
         self._query = query
@@ -71,15 +57,8 @@ class _Compiled:
 
 
 class Constant(Value):
-    """A constant of the code (a status) written into the SQL's text rather than passed as a
-    parameter, so that a prepared statement's generic plan knows it.
-
-    PostgreSQL plans a prepared statement once for any values after a few runs. For
-    `status = $1` it must guess how many rows match, and the guess (one in two) made the
-    caseload's open sessions a filter over all its sessions instead of a range of the
-    (client, status, end) index: 0.45 ms instead of 0.1. With `status = 'open'` it uses
-    the column's statistics. Only for strings and integers the code itself holds, never
-    for input."""
+    """A code constant (a status) inlined in the SQL so a generic plan uses its statistics.
+    Only for strings and integers the code holds, never for input."""
 
     def as_sql(self, compiler, connection):
         value = self.value
@@ -91,8 +70,6 @@ class Constant(Value):
 
 
 def _adapt(connection, value):
-    """A value as the ORM passes it to the database (what a stand-in turns into); a list
-    is the values of an AnyOf."""
     if isinstance(value, list):
         return AnyOf.parameter(connection, value)
     if isinstance(value, dt.datetime):
@@ -103,17 +80,10 @@ def _adapt(connection, value):
 
 
 class CompiledQuery:
-    """`build(*values)` returns a queryset; calling the CompiledQuery with values returns
-    the list that queryset would, for those values.
-
-    The SQL is the ORM's, compiled once per database from `build(*stand_ins)`: each
-    stand-in must reach the SQL's parameters unchanged (ids, datetimes, UUIDs, strings
-    compared with `=`, `<`, `>`; a list given to AnyOf), and nothing else in the query may
-    depend on the values (the caller keeps one CompiledQuery per shape). A stand-in list
-    gives two forms, for one value and for more (AnyOf writes them differently); compiling
-    refuses a stand-in it cannot find, or finds twice as another's. Keyword arguments are
-    options that shape the query (a LIMIT, which the ORM writes into the SQL's text): they
-    are given to `build` and the SQL is compiled once for each set of them."""
+    """Calling it with values gives the list `build(*values)` would, from SQL compiled once per
+    database from `build(*stand_ins)`; each stand-in must be a parameter of its own, and
+    keyword options (a LIMIT) get one compile each.
+    Private API: SQLCompiler.as_sql(), QuerySet._query and QuerySet._iterable_class."""
 
     def __init__(self, build, *stand_ins):
         self.build = build
@@ -159,8 +129,7 @@ class CompiledQuery:
         run = copy.copy(compiler)
         run.connection = connection
         run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
-        # A shallow copy of the queryset, not copy.copy (which would pickle it, running it):
-        # its iterable reads the model, database and known related objects from it.
+        # Shallow copy by hand: copy.copy would pickle the queryset, which runs it.
         ready = object.__new__(type(queryset))
         ready.__dict__.update(queryset.__dict__)
         ready._query = _Compiled(queryset.query, run)
@@ -168,8 +137,8 @@ class CompiledQuery:
 
 
 def viewer(user_id, *, provider_id=None, client_id=None, clinic_id=None):
-    """A person as `visible_to(user)` and the unread counts read them, made of ids: the
-    stand-in (and the real values) a CompiledQuery of a person's records is given."""
+    """A user made of ids, as `visible_to(user)` reads one: a CompiledQuery's stand-in and value.
+    Private API: `Model._state.fields_cache` holds the role profiles."""
     from .models import CareProvider, Client, User
 
     user = User(pk=user_id)
@@ -186,12 +155,8 @@ def viewer(user_id, *, provider_id=None, client_id=None, clinic_id=None):
 
 
 class ReadByIds:
-    """The rows of `queryset` whose `column` is one of a list of ids, as tuples of `fields`.
-
-    The ORM writes the SQL once per database (one form for one id, one for several), and
-    each read runs it with the ids as its one parameter: building and compiling these
-    queries took more CPU than PostgreSQL takes to run them (up to a millisecond each), and
-    their text never changes."""
+    """Tuples of `fields` of the rows whose `column` is one of `ids`, from SQL compiled once.
+    Private API: Query.chain(), SQLCompiler.select, get_converters() and apply_converters()."""
 
     def __init__(self, queryset, column, fields):
         self.using = queryset.db

@@ -10,9 +10,7 @@ _loaders = {}
 
 
 def _utc_loader(fast):
-    """A loader that reads with psycopg's loader `fast` (its C one, in the binary build),
-    with the `timezone` attribute that Django's cursors compare with before they register a
-    loader of their own (the C class takes no attributes, nor subclasses)."""
+    """psycopg's C loader `fast` wrapped to carry the `timezone` Django's cursors check."""
     from psycopg.adapt import Loader
 
     if fast not in _loaders:
@@ -34,12 +32,8 @@ def _utc_loader(fast):
 
 @receiver(connection_created)
 def fast_timestamps(sender, connection, **kwargs):
-    """Read PostgreSQL's timestamptz with psycopg's C loader.
-
-    Django registers a loader of its own that pins the time zone of every time read; it
-    subclasses psycopg's Python loader, about 6 us a value against under 1 for the C one,
-    and a page reads hundreds. With USE_TZ and the connection in UTC (Django sets it), the
-    C loader gives the very same value: aware, in datetime.timezone.utc."""
+    """Read timestamptz with psycopg's C loader instead of Django's slower Python one: with
+    USE_TZ and a UTC connection both give the same aware UTC datetime."""
     if connection.vendor != "postgresql" or connection.timezone is not dt.UTC:
         return
     from psycopg import postgres, pq

@@ -1,6 +1,5 @@
-"""The Jinja2 environment of the product's pages (settings.TEMPLATES, as Zulip's
-zproject/jinja2): Django's URLs, static files, translations and crispy forms, and the few
-filters the templates share. Markup stays in the templates; these return text."""
+"""The Jinja2 environment of the product's pages (as Zulip's zproject/jinja2): Django's URLs,
+static files, translations, crispy forms and shared filters. These return text, not markup."""
 
 import functools
 import uuid
@@ -14,20 +13,18 @@ from django.utils import formats, timezone, translation
 from django.utils.html import json_script
 from jinja2 import Environment
 
-# Argument types whose str() is fixed by their value: a URL made of them can be kept.
+# Argument types whose str() is fixed by their value: a URL made of them can be cached.
 _PLAIN = frozenset({str, int, uuid.UUID})
 
 
 @functools.lru_cache(maxsize=2048)
 def _reverse(name, args, kwargs, urlconf, script_prefix, language):
-    # urlconf, script prefix and language are the key's only: reverse() reads them itself.
+    # urlconf, script_prefix and language only key the cache: reverse() reads them itself.
     return reverse(name, args=args or None, kwargs=dict(kwargs) or None)
 
 
 def url(name, *args, **kwargs):
-    """Django's reverse(): url("app:name", arg) or url("app:name", key=arg). A page links
-    to a dozen fixed URLs, each reverse() tens of microseconds: those made of plain values
-    are kept per URLconf, script prefix and language."""
+    """Django's reverse() as url("app:name", *args, **kwargs), cached for plain arguments."""
     if all(type(value) in _PLAIN for value in (*args, *kwargs.values())):
         return _reverse(
             name,
@@ -41,15 +38,14 @@ def url(name, *args, **kwargs):
 
 
 def url_for_each(name):
-    """A function of a UUID giving reverse(name, args=[uuid]): one reverse() for all the
-    rows of a page (a list shows 25 to a few hundred)."""
+    """A function of a UUID giving reverse(name, args=[uuid]), with one reverse() for all rows."""
     placeholder = str(uuid.UUID(int=0))
     head, tail = url(name, placeholder).split(placeholder)
     return lambda value: f"{head}{value}{tail}"
 
 
 def crispy(form, helper=None):
-    """{{ form|crispy }} (the fields, for a page's own <form>), or with a helper
+    """{{ form|crispy }} (the fields alone, inside the page's own form), or with a helper
     {% crispy form helper %} of crispy-forms' Django tags."""
     if helper is None:
         return as_crispy_form(form)
@@ -57,12 +53,10 @@ def crispy(form, helper=None):
 
 
 def localtime(value):
-    """A moment on the current (clinic's) wall clock."""
     return timezone.localtime(value)
 
 
-# Format characters that depend only on the wall-clock date, hour and minute (and the
-# language): a moment written with only these can be kept by those.
+# Format characters that depend only on the wall-clock date, hour and minute (and language).
 _MINUTE_CHARS = frozenset("aAbdDEfFgGhHiJjlLmMnNPwyYz")
 _FORMAT_CHARS = frozenset("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ")
 
@@ -74,13 +68,12 @@ def _by_the_minute(pattern):
 
 @functools.lru_cache(maxsize=8192)
 def _formatted(language, format_name, wall_minute):
-    # language is the key's only: date_format() reads the active one itself.
+    # language only keys the cache: date_format() reads the active one itself.
     return formats.date_format(wall_minute, format_name)
 
 
 def _format(local, format_name):
-    """formats.date_format(local, format_name): a page shows dozens of moments, each 40
-    microseconds through Django's formatter; kept by the minute where the format allows."""
+    """formats.date_format(local, format_name), cached by the minute where the format allows."""
     language = translation.get_language()
     if _by_the_minute(formats.get_format(format_name, lang=language)):
         naive = local.replace(second=0, microsecond=0, tzinfo=None)
@@ -89,8 +82,7 @@ def _format(local, format_name):
 
 
 def when(value):
-    """A moment as a person reads it, on the clinic's wall clock, in their language:
-    SHORT_DATETIME_FORMAT (clinic/formats) and the zone's abbreviation."""
+    """A moment on the clinic's wall clock, in SHORT_DATETIME_FORMAT with the zone's name."""
     if value is None:
         return "—"
     local = timezone.localtime(value)
@@ -98,7 +90,6 @@ def when(value):
 
 
 def day(value):
-    """The day of a moment on the clinic's wall clock (SHORT_DATE_FORMAT)."""
     if value is None:
         return "—"
     return _format(timezone.localtime(value), "SHORT_DATE_FORMAT")
@@ -109,15 +100,13 @@ def isoformat(value):
 
 
 def number(value):
-    """A number in the reader's language (thousands separated)."""
     return formats.number_format(value, force_grouping=True)
 
 
 def environment(**options):
     options.pop("autoescape", None)  # Django's backend asks for it too: always on
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
-    # _(), gettext() and ngettext() of Django's catalogs; newstyle: named placeholders are
-    # filled (and escaped) by the call, as `{{ _("Hello %(name)s", name=who) }}`.
+    # newstyle: placeholders are filled and escaped by the call, `_("Hi %(name)s", name=who)`.
     env.install_gettext_translations(translation, newstyle=True)
     env.globals.update(
         url=url,

@@ -142,7 +142,7 @@ class OneRolePerUserMixin:
 
 class CareProviderQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Providers a person may see: those of their own clinic."""
+        """Providers of the person's own clinic."""
         clinic_id = clinic_id_of(user)
         if clinic_id is None:
             return self.none()
@@ -198,8 +198,7 @@ class CareProvider(OneRolePerUserMixin, models.Model):
 
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Clients a person may see: a provider sees those on whose care team they are,
-        a client sees themselves, anyone else nobody."""
+        """A provider sees the clients whose care team they are on, a client themselves."""
         provider = getattr(user, "careprovider", None) if user.is_authenticated else None
         if provider is not None:
             return self.filter(care_team=provider)
@@ -209,7 +208,6 @@ class ClientQuerySet(models.QuerySet):
         return self.none()
 
     def of_clinic_admin(self, user):
-        """Every client of the clinic, for that clinic's admin."""
         provider = getattr(user, "careprovider", None) if user.is_authenticated else None
         if provider is None or not provider.is_clinic_admin:
             return self.none()
@@ -263,8 +261,7 @@ class Client(OneRolePerUserMixin, models.Model):
 
 
 class CareTeamMembership(models.Model):
-    """A provider on a client's care team. Both must be of the same clinic
-    (kept by a database trigger and by clean())."""
+    """Provider and client of the same clinic, kept by a database trigger and clean()."""
 
     client = models.ForeignKey(
         Client, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("client")
@@ -299,7 +296,6 @@ class CareTeamMembership(models.Model):
 
 
 def clinic_id_of(user):
-    """The clinic a logged-in provider or client belongs to, else None."""
     if not user.is_authenticated:
         return None
     for attr in ("careprovider", "client"):

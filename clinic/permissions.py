@@ -6,12 +6,10 @@ from rest_framework.permissions import BasePermission
 
 
 def provider_of(user):
-    """The user's CareProvider profile, or None."""
     return user.provider_profile if user.is_authenticated else None
 
 
 def client_of(user):
-    """The user's Client profile, or None."""
     return user.client_profile if user.is_authenticated else None
 
 
@@ -37,8 +35,7 @@ def require_clinic_admin(user):
 
 
 def has_totp(user):
-    """Whether the person has activated an authenticator app. Users loaded by the log-in
-    backend or the API token carry the answer from their own query (`has_totp`)."""
+    """Users loaded by the log-in backend or API token carry the answer (`has_totp`)."""
     annotated = getattr(user, "has_totp", None)
     if annotated is not None:
         return annotated
@@ -48,8 +45,7 @@ def has_totp(user):
 
 
 def mfa_setup_required(user):
-    """True for a provider or staff member who may not see client records yet because they
-    have no authenticator app (two-factor authentication is optional for clients)."""
+    """Providers and staff without an authenticator app (optional for clients)."""
     if not settings.MFA_REQUIRED or not user.is_authenticated:
         return False
     if not user.is_staff and provider_of(user) is None:
@@ -58,8 +54,7 @@ def mfa_setup_required(user):
 
 
 class MFAEnrolled(BasePermission):
-    """The API's side of MFARequiredMiddleware: DRF authenticates inside the view, so the
-    middleware cannot see who a token belongs to."""
+    """The API's MFARequiredMiddleware: DRF authenticates inside the view, out of its sight."""
 
     @property
     def message(self):

@@ -1,5 +1,4 @@
-"""Protections every request passes through: automatic logoff, two-factor set-up for those
-who see client records, and the headers of every answer."""
+"""Per-request protections: automatic logoff, required two-factor set-up, security headers."""
 
 import time
 
@@ -17,8 +16,7 @@ from .permissions import mfa_setup_required
 CSP_HEADER = "Content-Security-Policy"
 LOGIN_AT = "clinic.login_at"
 LAST_SEEN = "clinic.last_seen"
-# Saving the session on every request would cost a write each time; noting activity once a
-# minute is enough for a 15-minute limit (a person may be logged out up to a minute early).
+# Noting activity once a minute, not on every request, spares a session write per request.
 ACTIVITY_RESOLUTION = 60
 
 
@@ -30,11 +28,8 @@ def _start_session_clock(sender, request, user, **kwargs):
 
 
 class SessionTimeoutMiddleware:
-    """Automatic logoff (HIPAA 164.312(a)(2)(iii)): ends a session after
-    SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_ABSOLUTE_TIMEOUT seconds after
-    the log-in whatever the activity. Also ends, for good, a session whose person the
-    log-in backend now refuses (deactivated or deleted), so that reactivating them does not
-    bring the old session back."""
+    """Automatic logoff (HIPAA 164.312(a)(2)(iii)) after the idle and absolute limits. A session
+    whose person the backend now refuses is flushed, so reactivation does not revive it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,7 +45,6 @@ class SessionTimeoutMiddleware:
 
     def _check_clock(self, request, session):
         now = int(time.time())
-        # Sessions from before this middleware start their clocks now.
         login_at = session.setdefault(LOGIN_AT, now)
         last_seen = session.setdefault(LAST_SEEN, now)
         if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
@@ -62,12 +56,10 @@ class SessionTimeoutMiddleware:
                 session[LAST_SEEN] = now
             return
         logout(request)
-        # The message outlives the flushed session: it goes in the messages cookie.
         messages.info(request, reason)
 
 
 def _in_hours(seconds):
-    """(True, hours) for a whole number of hours, else (False, minutes)."""
     if seconds % 3600 == 0:
         return True, seconds // 3600
     return False, max(1, seconds // 60)
@@ -107,10 +99,7 @@ def _logged_out_at_the_limit(seconds):
     return text % {"count": count}
 
 
-# Pages a provider or staff member without an authenticator app may still open: setting one
-# up (allauth's mfa_* pages and the password confirmation they ask for), the password pages
-# and logging out. Public pages and the API (DRF: clinic.permissions.MFAEnrolled) are not
-# this middleware's business.
+# Besides allauth's mfa_* pages, what a provider without an authenticator may still open.
 MFA_SETUP_URL_NAMES = {
     "account_logout",
     "account_reauthenticate",
@@ -120,8 +109,7 @@ MFA_SETUP_URL_NAMES = {
 
 
 class MFARequiredMiddleware:
-    """Sends a provider or staff member who has no authenticator app to set one up before
-    any page with client data (MFA_REQUIRED, on unless the local demo turns it off)."""
+    """Sends providers and staff without an authenticator app to set one up (MFA_REQUIRED)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -133,8 +121,7 @@ class MFARequiredMiddleware:
         # Public pages and DRF's views (which authenticate themselves) are marked so.
         if not getattr(view_func, "login_required", True):
             return None
-        # With its namespace, if any: the admin's pages for allauth's models are not set-up
-        # pages ("admin:mfa_authenticator_changelist").
+        # Namespaced: "admin:mfa_authenticator_changelist" is not a set-up page.
         view_name = request.resolver_match.view_name
         if view_name.startswith("mfa_") or view_name in MFA_SETUP_URL_NAMES:
             return None
@@ -151,19 +138,15 @@ class MFARequiredMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """The headers Django's SecurityMiddleware does not send: the Content-Security-Policy,
-    and Cache-Control: no-store, because every page and API answer may hold health data that
-    no browser or proxy cache should keep. Static files are served above this middleware
-    (whitenoise) and keep their own caching."""
+    """The Content-Security-Policy, and Cache-Control: no-store because any answer may hold
+    health data that no browser or proxy should keep."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        # With DEBUG on (the local demo) the browser reports violations in its console but
-        # blocks nothing: Django's debug error pages are styled and scripted inline. The
-        # tests and production run with DEBUG off, where the policy is enforced.
+        # Report-only under DEBUG: Django's debug error pages use inline script and style.
         header = "Content-Security-Policy-Report-Only" if settings.DEBUG else CSP_HEADER
         response.setdefault(header, settings.CONTENT_SECURITY_POLICY)
         response["Cache-Control"] = "no-store"

@@ -1,9 +1,12 @@
-"""Every read the clinic's own pages make (people, invitations, care teams, API tokens), by
-name, from the scoped querysets of clinic/models.py."""
+"""Every read the clinic's own pages make, from the scoped querysets of clinic/models.py."""
 
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
+from django.db.models import Exists, OuterRef
+
 from . import invitations
+from .compiled import CompiledQuery
 from .models import CareProvider, Client, User
 
 
@@ -15,12 +18,10 @@ class ClinicPeople:
 
 
 def clinic_providers(*, admin):
-    """The providers of the admin's clinic (who may be put on a care team)."""
     return CareProvider.objects.visible_to(admin.user).select_related("user")
 
 
 def clinic_people(*, admin):
-    """The admin's clinic, its providers, and its clients with their care teams."""
     clients = (
         Client.objects.of_clinic_admin(admin.user)
         .select_related("user")
@@ -34,7 +35,6 @@ def clinic_people(*, admin):
 
 
 def clinic_client(*, admin, client_uuid):
-    """A client of the admin's clinic, or None (another clinic's, or no such client)."""
     return (
         Client.objects.of_clinic_admin(admin.user)
         .select_related("user")
@@ -48,17 +48,37 @@ def care_team_of(*, client):
 
 
 def invited_user(*, token):
-    """The person an invitation link is for, or None when it is forged, expired or used."""
+    """None when the token is forged, expired or used."""
     return invitations.user_for_token(token)
 
 
 def api_token_of(*, user):
-    """The person's API token (its creation time only: the key is never shown again)."""
+    """Only the token's creation time: the key is never shown again."""
     from rest_framework.authtoken.models import Token
 
     return Token.objects.filter(user=user).only("created").first()
 
 
 def user_with_email(*, email):
-    """The person whose address `email` is (any case), or None."""
     return User.objects.filter(email__iexact=email).first()
+
+
+def _user_with_role(user_id):
+    has_totp = Exists(
+        Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)
+    )
+    return (
+        User._default_manager.select_related("careprovider__clinic", "client__clinic")
+        .annotate(has_totp=has_totp)
+        .filter(pk=user_id)
+    )
+
+
+# Every request of a logged-in person runs it: its SQL is written once.
+_user_by_id = CompiledQuery(_user_with_role, -1_000_001)
+
+
+def user_with_role(*, user_id):
+    """The user with role profile, clinic and `has_totp` in one query, or None."""
+    users = _user_by_id(user_id)
+    return users[0] if users else None

@@ -35,8 +35,8 @@ def person_invite(
     care_team=(),
     build_absolute_uri,
 ):
-    """Create a person in the actor's clinic with no usable password and email them a
-    link to set one. Returns the new CareProvider or Client."""
+    """A new person in the actor's clinic, emailed a link to set a password; returns the
+    new CareProvider or Client."""
     admin = require_clinic_admin(actor)
     clinic = admin.clinic
     email = User.objects.normalize_email(email).strip().lower()
@@ -75,8 +75,7 @@ def person_invite(
             "role": role,
             "valid_days": invitations.valid_days(),
         }
-        # In the recipient's language; the invitee has chosen none yet, so the inviting
-        # admin's (the one their request is in).
+        # The invitee has no language yet: the inviting admin's.
         with translation.override(email_language(user)):
             subject = gettext("You are invited to %(clinic)s on CareSessions") % {
                 "clinic": clinic.name
@@ -94,7 +93,6 @@ def email_language(user):
 
 
 def invitation_accept(*, token, password):
-    """Set the invited person's password; the link stops working at once."""
     user = invitations.user_for_token(token)
     if user is None:
         raise ValidationError(_("This invitation link is not valid any more."))
@@ -121,7 +119,6 @@ def _set_care_team(*, client, providers):
 
 
 def care_team_set(*, actor, client, providers):
-    """Replace a client's care team (clinic admins of the client's clinic only)."""
     admin = require_clinic_admin(actor)
     if client.clinic_id != admin.clinic_id:
         raise ValidationError(_("This client is not in your clinic."))
@@ -131,7 +128,7 @@ def care_team_set(*, actor, client, providers):
 
 
 def api_token_create(*, user):
-    """A new API token for `user`, replacing any earlier one (which stops working)."""
+    """A new API token for `user`; any earlier one stops working."""
     from rest_framework.authtoken.models import Token
 
     with transaction.atomic():

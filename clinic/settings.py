@@ -13,7 +13,7 @@ if (BASE_DIR / ".env").exists():
 
 DEBUG = env.bool("DEBUG", default=False)
 
-# A development key is only acceptable while DEBUG is on; a real deployment must bring its own.
+# The development key only while DEBUG is on; a real deployment must bring its own.
 _DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
@@ -56,7 +56,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # After authentication: the person's chosen language, else the browser's.
     "clinic.middleware.LanguageMiddleware",
     "audit.middleware.AuditMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -82,9 +81,7 @@ _CONTEXT_PROCESSORS = [
     "django.contrib.messages.context_processors.messages",
     "clinic.context_processors.roles",
 ]
-# The product's pages are Jinja2 templates (templates/): fast, and translatable. allauth's
-# pages, the admin's and the emails stay on Django's engine (templates/django/), whose
-# base.html draws the same layout from templates/layout/.
+# Product pages on Jinja2 (templates/); allauth, admin and emails on Django's (templates/django/).
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
@@ -103,26 +100,21 @@ TEMPLATES = [
     },
 ]
 
-# The embedded default is a SQLite file beside the project, for trying the app out;
-# production and CI run PostgreSQL through DATABASE_URL.
+# SQLite by default, for trying the app out; production and CI run PostgreSQL (DATABASE_URL).
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE takes the write lock at BEGIN, so racing writers queue instead of failing
-    # with "database is locked" half-way through a transaction.
+    # IMMEDIATE takes the write lock at BEGIN: racing writers queue, not fail half-way as "locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Parameters bound by the server: psycopg prepares a statement it has run five times on
-    # a connection, and PostgreSQL stops planning it again (planning was most of the
-    # database's time on the list pages).
-    # QuerySet.iterator() (forms' model choices) would open a server-side cursor: three
-    # round trips where one does, and no use behind PgBouncer in transaction mode.
+    # Server-side cursors cost extra round trips and fail behind PgBouncer in transaction mode.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # Server-side binding lets psycopg prepare repeated statements, so PostgreSQL stops re-planning.
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=5
@@ -142,7 +134,6 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "clinic:home"
 
-# Invitation links: valid for a week, and only until the password is set.
 INVITATION_TIMEOUT = env.int("INVITATION_TIMEOUT", default=7 * 24 * 3600)
 
 # django-allauth: email log-in, accounts made by the clinic (no open sign-up).
@@ -162,32 +153,23 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/key,20/5m/ip",
     "reset_password": "5/5m/ip,5/5m/key",
 }
-# The per-IP limits need the client's address, not the proxy's: set this to the number of
-# proxies in front of the app that append to X-Forwarded-For (0 trusts none of it).
+# Proxies in front that append to X-Forwarded-For, so per-IP limits see the client (0: trust none).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# Adding or changing an email address asks for the password again when the last one was
-# given more than five minutes ago; changing the password asks for the current one anyway.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
-# By the password, or by the authenticator app for those who have one; not by a code sent
-# to the email address (allauth 65.22 offers that by default): whoever holds a logged-in
-# session and reads the mailbox must not be able to change the address or the password.
+# No emailed code: a session holder who reads the mailbox must not change address or password.
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 
-# Two-factor authentication (allauth.mfa): an authenticator app and single-use recovery
-# codes. Providers and staff see client records, so without an activated authenticator they
-# are sent to set one up first (clinic.security); only the local demo turns that off.
+# Providers and staff see client records: they must set up an authenticator (off only in the demo).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CareSessions"
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
 
-# Automatic logoff (clinic.security.SessionTimeoutMiddleware), in seconds: after this long
-# without a request, and this long after logging in whatever the activity.
+# Automatic logoff (clinic.security), in seconds: idle, and since log-in whatever the activity.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=15 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 3600)
 # The stored session expires with the absolute limit too, so clearsessions can remove it.
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 
-# The JSON API (DESIGN.md section 6): token or browser session, deny by default.
 API_THROTTLE_USER = env.str("API_THROTTLE_USER", default="600/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -204,7 +186,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "sessions_app.api.pagination.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_THROTTLE_CLASSES": [
-        # DRF's, with each user's log in one Redis sorted set (one round trip a request).
         "sessions_app.api.throttling.UserRateThrottle",
         "rest_framework.throttling.AnonRateThrottle",
     ],
@@ -228,14 +209,11 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Deny by default: the schema and docs are for people and programs that have logged in.
     "SERVE_PERMISSIONS": [
         "rest_framework.permissions.IsAuthenticated",
         "clinic.permissions.MFAEnrolled",
     ],
-    # No validator badge: it would send the schema's address to swagger.io.
-    # No deep links: they put a link inside each operation's toggle button, which screen
-    # readers cannot use (nested interactive controls).
+    # No validator (it calls swagger.io); no deep links (links in buttons defeat screen readers).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -254,10 +232,8 @@ CACHES = {
     }
 }
 if env.str("REDIS_URL", default=""):
-    # Sessions are read from Redis (shared by every web process) and written through to
-    # the database, which keeps them across a Redis restart: one query fewer per request.
-    # Not with the per-process local cache: a logout in one process would leave the
-    # session in another's memory.
+    # Cached in Redis, written through to the database; not with a per-process cache, where a
+    # logout in one process would leave the session in another's memory.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -265,11 +241,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CareSessions <no-reply@localhost>")
 
 LANGUAGE_CODE = "en"
-# The languages a person may choose on their account page (User.language); without a
-# choice, the browser's Accept-Language picks one of these, then English.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# How the pages write moments and days in each language (clinic/formats).
 FORMAT_MODULE_PATH = ["clinic.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -300,9 +273,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Sent by clinic.security.SecurityHeadersMiddleware. No inline script or style anywhere:
-# JSON data goes in <script type="application/json">, behaviour in static files. Images may
-# be data: URIs (Bootstrap's icons in its CSS, the QR code of the authenticator set-up).
+# No inline script or style anywhere; data: images are Bootstrap's icons and the MFA QR code.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -321,8 +292,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    # __Host- cookies are refused by browsers unless Secure, host-only and for path /: a
-    # sibling subdomain cannot plant or overwrite them. Plain HTTP (DEBUG) keeps plain names.
+    # __Host- cookies must be Secure, host-only and path /: a sibling subdomain cannot plant them.
     if SESSION_COOKIE_SECURE:
         SESSION_COOKIE_NAME = "__Host-sessionid"
     if CSRF_COOKIE_SECURE:

@@ -16,7 +16,6 @@ from .mixins import ClinicAdminRequiredMixin
 
 
 def home(request):
-    """Send each person to their own dashboard."""
     user = request.user
     if user.provider_profile is not None:
         return redirect("sessions_app:provider-dashboard")
@@ -90,8 +89,7 @@ class CareTeamEditView(ClinicAdminRequiredMixin, FormView):
 
     @cached_property
     def client(self):
-        # Looked up on first use, after dispatch has checked the role: a non-admin gets 403,
-        # an admin asking for another clinic's client 404.
+        # Looked up after dispatch checked the role: non-admins get 403 before any 404.
         client = selectors.clinic_client(admin=self.admin, client_uuid=self.kwargs["client_id"])
         if client is None:
             raise Http404
@@ -154,8 +152,7 @@ class InvitationAcceptView(FormView):
 
 @login_not_required
 def healthz(request):
-    """For load balancers (and the benchmark's baseline): the process answers. No database,
-    no session, no template."""
+    """For load balancers: no database, session or template."""
     return HttpResponse("ok", content_type="text/plain")
 
 
@@ -165,7 +162,6 @@ def page_not_found(request, exception):
 
 
 class ApiTokenView(TemplateView):
-    """The person's own API token: create (shown once), see that one exists, revoke."""
 
     template_name = "clinic/api_token.html"
 
@@ -184,7 +180,6 @@ class ApiTokenView(TemplateView):
 
 
 class AccountSettingsView(FormView):
-    """A person's own settings: the language of their pages and emails."""
 
     template_name = "clinic/account_settings.html"
     form_class = LanguageForm
@@ -200,8 +195,7 @@ class AccountSettingsView(FormView):
         except ValidationError as error:
             add_form_errors(form, error)
             return self.form_invalid(form)
-        # The confirmation reads in the language the next page will be in: the one just
-        # chosen, else the browser's.
+        # Confirm in the language of the next page: the one just chosen, else the browser's.
         language = user.language or translation.get_language_from_request(self.request)
         with translation.override(language):
             messages.success(self.request, _("Your settings are saved."))

@@ -1,11 +1,6 @@
-"""Demo sessions for `manage.py seed_demo` (DESIGN.md section 7).
-
-Each demo client gets one weekly series, made through the services like any other: closed
-past sessions with completed homework, feedback and messages, a session in progress with
-mixed homework, and upcoming sessions. The services stamp everything "now"; the past
-sessions' answers, feedback, messages and closes are then moved back into their own week
-so the demo reads like a real history.
-"""
+"""Demo sessions for `manage.py seed_demo` (DESIGN.md section 7), made through the services.
+They stamp everything "now", so past sessions' answers, feedback, messages and closes are
+then moved back into their own week to read like a real history."""
 
 import datetime as dt
 
@@ -142,8 +137,7 @@ def _seed_client(client, *, holder, scheduler, homework, now):
         closed = services.session_close(actor=holder.user, session=session)
         _backdate(closed, closed_at=session.ends_at - dt.timedelta(hours=1))
 
-    # The current session: one item answered with feedback, one answered and waiting for
-    # feedback, one not done yet; the client's last message is unread by the care team.
+    # Current session: answered with feedback, answered and waiting, not done; one unread.
     current = sessions[PAST_SESSIONS]
     answered, waiting, _ = current.assignments.all()
     services.assignment_submit(actor=client.user, assignment=answered, response=RESPONSES[1])
@@ -160,8 +154,7 @@ def _seed_client(client, *, holder, scheduler, homework, now):
 
 
 def seed_sessions(*, clients, providers, now=None):
-    """Give each demo client their series, unless they already have sessions (so running
-    seed_demo again creates nothing). Returns the number of objects created."""
+    """Seed clients that have no sessions yet (reruns add nothing); returns rows created."""
     now = now or timezone.now()
     before = _row_count()
     for email, spec in SERIES.items():

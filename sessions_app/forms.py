@@ -20,9 +20,7 @@ from .models import (
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
-# The years the API takes too (api/serializers.py, YEARS): room for any care plan, and clear
-# of the calendar's ends, where a time moved to UTC or a day on overflows: a server error,
-# or on PostgreSQL a time saved that can no longer be read back.
+# As the API's YEARS: near the calendar's ends a shift overflows (500, or unreadable rows).
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
@@ -65,8 +63,7 @@ class UUIDChoiceField(forms.ModelChoiceField):
 
 
 def clients_offered(provider):
-    """My care-team clients: a choice shows a name and submits a UUID, nothing else is
-    loaded."""
+    """My care-team clients, loading only the name shown and the UUID submitted."""
     return (
         Client.objects.visible_to(provider.user)
         .select_related("user")
@@ -75,8 +72,7 @@ def clients_offered(provider):
 
 
 def providers_offered(provider):
-    """The providers of my clinic (the service checks that the chosen provider is on the
-    client's team)."""
+    """My clinic's providers; the service checks the chosen one is on the care team."""
     return (
         CareProvider.objects.filter(clinic_id=provider.clinic_id)
         .select_related("user")

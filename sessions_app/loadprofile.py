@@ -1,7 +1,5 @@
-"""The people and sessions that `seed_load` creates for the benchmark to log in as and open.
-
-Plain constants (no Django import), so that `scripts/bench.py` can read them before it
-starts a server. The UUIDs are fixed: every load database has the same featured objects."""
+"""Who and what `seed_load` features for the benchmark; no Django import, so that
+`scripts/bench.py` reads them before starting a server. Fixed UUIDs in every load."""
 
 import uuid
 
@@ -14,13 +12,11 @@ def featured_uuid(name):
     return uuid.uuid5(_NAMESPACE, name)
 
 
-# A provider with a full caseload: on the care team of CASELOAD clients, each with two years
-# of weekly sessions.
+# A provider on the care team of CASELOAD clients, each with WEEKS weekly sessions.
 PROVIDER_EMAIL = "caseload.provider@load.example"
 CASELOAD = 40
 WEEKS = 104
-# One of those clients: two years of weekly sessions, the current one with 10 homework
-# items and 50 messages.
+# One of those clients, and their current session.
 CLIENT_EMAIL = "weekly.client@load.example"
 SESSION_UUID = featured_uuid("featured-session")
 SESSION_HOMEWORK = 10

@@ -31,10 +31,8 @@ REPEAT_MAX = 52
 
 
 class InSubquery(Func):
-    """`expression IN (subquery)`, which PostgreSQL is given as `= ANY(ARRAY(subquery))`:
-    the subquery (a provider's caseload) then runs once, before the query, instead of
-    joining the planner's search, where it made planning a page's ten-table query take
-    longer than running it."""
+    """`expression IN (subquery)`; on PostgreSQL `= ANY(ARRAY(subquery))`, so the caseload
+    subquery runs once up front instead of joining the planner's search."""
 
     output_field = models.BooleanField()
 
@@ -56,10 +54,8 @@ class InSubquery(Func):
 
 
 def _scope_for(user, *, client_path):
-    """A condition limiting rows to what `user` may see, `client_path` leading to the Client.
-
-    A provider sees the clients on whose care team they are *now* (so removal from the
-    team takes access away at once); a client sees their own; anyone else nothing."""
+    """What `user` may see, `client_path` leading to the Client: a provider's care team as of
+    *now* (removal takes access away at once), a client their own, anyone else nothing."""
     if not user.is_authenticated:
         return None
     provider = user.provider_profile
@@ -94,7 +90,6 @@ class SessionQuerySet(models.QuerySet):
         return self.open().filter(starts_at__gt=now)
 
     def with_timing(self, timing, now=None):
-        """Sessions whose timing (Session.Timing) is `timing` at `now`."""
         if timing == Session.Timing.CLOSED:
             return self.filter(status=Session.Status.CLOSED)
         by_timing = {
@@ -105,15 +100,9 @@ class SessionQuerySet(models.QuerySet):
         return by_timing[timing](now)
 
     def with_unread(self, user):
-        """Sessions with messages `user` has not read.
-
-        The exact test (a message by someone else past the person's read position) is a
-        subquery per session; a provider sees thousands of sessions. So it runs only on the
-        sessions whose latest message (kept by a trigger) is past the person's read position,
-        found by one join with their read positions, which leaves the few with news."""
+        """Sessions with messages by others past `user`'s read position. A join on the
+        trigger-kept last_message_id first leaves the few with news for the exact subquery."""
         read = FilteredRelation("read_positions", condition=Q(read_positions__user=user))
-        # The exact test reads the joined position, so it cannot run before the join's
-        # cheap comparison has left only the candidates.
         news = Message.objects.filter(session=OuterRef("pk"), pk__gt=OuterRef("_upto")).exclude(
             author=user
         )
@@ -124,13 +113,11 @@ class SessionQuerySet(models.QuerySet):
         )
 
     def with_names(self):
-        """What a list row shows: the client and who holds the session. Fewer joins than
-        with_people, which PostgreSQL plans in a fraction of the time."""
+        """A list row's names only: fewer joins than with_people, so cheaper to plan."""
         return self.select_related("client__user", "provider__user")
 
     def list_rows(self, user):
-        """A session list's rows as tuples of SessionRow.FIELDS: names, counts and what the
-        timing needs, in one read without model instances."""
+        """A session list's rows as tuples of SessionRow.FIELDS, without model instances."""
         return self.with_counts(user).values_list(*SessionRow.FIELDS)
 
     def with_people(self):
@@ -139,12 +126,8 @@ class SessionQuerySet(models.QuerySet):
         )
 
     def with_counts(self, user=None):
-        """Homework done/total and, for `user`, unread messages — each one correlated
-        subquery, so a list costs the same number of queries at any size.
-
-        Written in SQL: built from the ORM's nested OuterRefs, the three took longer to
-        compile (about 3 ms a page) than PostgreSQL takes to run them. Unread: messages by
-        others past the person's read position, as `with_unread` counts them."""
+        """Homework done/total and `user`'s unread count, one correlated subquery each. Raw
+        SQL: the ORM's nested OuterRefs took longer to compile than PostgreSQL to run."""
         session = _column(Session, "id")
         homework = Assignment._meta.db_table
         qs = self.annotate(
@@ -175,8 +158,7 @@ def _column(model, name):
 
 
 def _count(sql, params=()):
-    """A correlated COUNT(*) over the outer query's sessions table (used on querysets of
-    sessions, whose table is never aliased at the top level)."""
+    """A correlated COUNT(*) over the outer query's sessions table (never aliased)."""
     # Table and column names from the models; values only as parameters.
     return RawSQL(f"SELECT COUNT(*) {sql}", params, output_field=models.IntegerField())  # noqa: S611
 
@@ -229,8 +211,7 @@ class Session(models.Model):
     )
     close_note = models.TextField(_("closing note"), blank=True, max_length=NOTE_MAX)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    # The id of the session's latest message, kept by a database trigger on message insert
-    # (migration 0003): it lets unread counts skip the threads nobody wrote in since.
+    # Set by a trigger on message insert (migration 0003): unread counts skip quiet threads.
     last_message_id = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
@@ -261,12 +242,9 @@ class Session(models.Model):
             models.Index(fields=["provider", "status"], name="session_provider_status"),
             models.Index(fields=["series_id"], name="session_series"),
             models.Index(fields=["status", "ends_at"], name="session_status_end"),
-            # Dashboards: a caseload's open sessions, in progress or overdue, by their end.
-            # Not a partial index on status = 'open': the status is a parameter of the
-            # prepared statement, and a generic plan cannot use a partial index.
+            # Not partial on status='open': a prepared statement's generic plan can't use it.
             models.Index(fields=["client", "status", "ends_at"], name="session_client_status_end"),
-            # Unread messages over a caseload (with_unread): the sessions with messages, with
-            # their latest message and start, read from the index alone.
+            # with_unread over a caseload, answered from the index alone.
             models.Index(
                 fields=["client"],
                 include=["id", "last_message_id", "starts_at"],
@@ -319,12 +297,8 @@ class Session(models.Model):
 
 
 class SessionRow:
-    """A session as the lists show it (templates/sessions_app/provider/includes/), made from
-    a tuple of SessionQuerySet.list_rows: a page of 25 rows would otherwise build 125 model
-    instances (each session with its client, provider and their users), a millisecond and
-    more of a list's CPU, for a dozen values a row."""
+    """A list row made from a SessionQuerySet.list_rows tuple, much cheaper than instances."""
 
-    # The name each value is read by, and the column of list_rows it comes from.
     COLUMNS = {
         "pk": "pk",
         "uuid": "uuid",

@@ -1,9 +1,7 @@
 """Every read the session pages and the API make, by name (STYLE.md 1, 5).
 
-Each selector starts from the scoped querysets (`visible_to`), so that what a person may not
-see is simply not found. Where a read's SQL is written once per process for speed, the
-machinery lives in clinic/compiled.py and the stand-in values stay in this module: views,
-templates and the API see only the names below."""
+Selectors start from the scoped querysets (`visible_to`): what a person may not see is not
+found. Compiled-SQL machinery is in clinic/compiled.py; its stand-in values stay here."""
 
 import dataclasses
 import datetime as dt
@@ -40,13 +38,11 @@ from sessions_app.models import (
 )
 
 # --- provider lists ---
-# The provider's dashboard, session list, clients and a client's timeline; the API's list
-# shares page_with_total and ids_and_total.
 
 DASHBOARD_LIMIT = 10
 SESSION_LIST_PAGE_SIZE = 25
 LIST_ORDER = ("-starts_at", "-sequence", "-pk")
-# Past any list's end (a page number typed into the address), and the database's OFFSET.
+# Past any list's end (a typed page number), and within the database's OFFSET.
 MAX_OFFSET = 2**62
 
 _LISTS_USER, _LISTS_PROVIDER, _LISTS_CLINIC = -1_000_001, -1_000_002, -1_000_005
@@ -88,7 +84,6 @@ def _lists_visible(provider_id):
 
 
 def _first(sessions, limit):
-    # (id, the section's total) pairs: one narrow query that the indexes answer.
     return sessions.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[:limit]
 
 
@@ -215,14 +210,14 @@ def _list_filtered(sessions, user, filters, now):
     return sessions
 
 
-# A query per shape (the filters given, with the values that change the SQL), size, offset.
+# One query per shape (filters given, values that change the SQL), size and offset.
 @functools.lru_cache(maxsize=256)
 def _compiled_list_page(shape, size, offset):
     given = dict(shape)
     slots = (
         *(name for name in _LIST_LOOKUPS if name in given),
         *(("user",) if given.get("unread") else ()),
-        # A closed session is closed whenever it is looked at.
+        # Closed does not depend on `now`.
         *(("now",) if given.get("timing", Session.Timing.CLOSED) != Session.Timing.CLOSED else ()),
     )
 
@@ -244,8 +239,7 @@ def _compiled_list_page(shape, size, offset):
 
 
 def session_list_ids(*, viewer, filters, now, size, offset):
-    """A page of `viewer`'s session list's ids, and the total. `filters`: client, provider
-    (ids), status, starts_after, starts_before (datetimes), timing (at `now`), unread, waiting."""
+    """(ids of a page of `viewer`'s session list, total); filters as _list_filtered reads them."""
     shape = tuple(
         sorted((name, None if name in _LIST_LOOKUPS else value) for name, value in filters.items())
     )
@@ -257,7 +251,7 @@ def session_list_ids(*, viewer, filters, now, size, offset):
 
 
 class _SessionPaginator(Paginator):
-    """Pages through ids, then reads the page's rows: a deep page costs what the first does."""
+    """Reads a page's ids, then only their rows: a deep page costs what the first does."""
 
     def __init__(self, page_ids, per_page, *, viewer):
         super().__init__((), per_page)
@@ -349,7 +343,6 @@ def _open_homework_count():
 
 
 def client_list(*, viewer, now):
-    """`viewer`'s clients, with next_uuid, next_starts_at, next_ends_at and open_homework."""
     return list(
         Client.objects.visible_to(viewer)
         .select_related("user")
@@ -412,19 +405,13 @@ def client_timeline(*, viewer, client_id):
 
 
 # --- session pages and portal ---
-# A session's page on both sides (its people, homework, feedback and thread), the close and
-# schedule pages, and the client portal's dashboard and session list.
-
-# Stand-ins for the values of this section's compiled queries: never an id or a time that
-# a record has.
 _PAGES_USER, _PAGES_PERSON = -4_000_001, -4_000_002
 _PAGES_SESSION = uuid.UUID(int=4_000_003)
 _PAGES_NOW = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
 
 
 def _role_of(user):
-    """('provider' or 'client', the profile's id) as compiled.viewer takes them, or None
-    for anyone whose scope is empty."""
+    """(role, profile id) for compiled.viewer, or None for anyone whose scope is empty."""
     if not user.is_authenticated:
         return None
     if user.provider_profile is not None:
@@ -438,8 +425,7 @@ def _person(role, person_id, user_id=_PAGES_USER):
     return compiled.viewer(user_id, **{f"{role}_id": person_id})
 
 
-# A session page reads its session by UUID on every request: compiling the scoped lookup
-# cost more CPU than running it.
+# Compiled once (here and below): building these reads cost more CPU than running them.
 _session_by_uuid = {
     role: CompiledQuery(
         lambda person_id, session_id, role=role: Session.objects.visible_to(
@@ -453,7 +439,6 @@ _session_by_uuid = {
 
 
 def visible_session(*, viewer, session_id):
-    """The session `session_id` (a UUID) if `viewer` may see it, else None."""
     role = _role_of(viewer)
     if role is None:
         return Session.objects.visible_to(viewer).filter(uuid=session_id).first()
@@ -462,8 +447,6 @@ def visible_session(*, viewer, session_id):
 
 
 def session_to_change(*, viewer, session_id):
-    """The session `session_id` with what the services read of it (its client and
-    clinic), if `viewer` may see it, else None."""
     return (
         Session.objects.visible_to(viewer)
         .select_related("client", "clinic")
@@ -473,8 +456,7 @@ def session_to_change(*, viewer, session_id):
 
 
 def assignment_to_change(*, viewer, assignment_id):
-    """The homework item `assignment_id` with its session (as session_to_change reads
-    it), if `viewer` may see it, else None."""
+    """The homework item with its session as session_to_change reads it, or None."""
     assignment = Assignment.objects.visible_to(viewer).filter(uuid=assignment_id).first()
     if assignment is None:
         return None
@@ -491,13 +473,10 @@ def assignment_to_change(*, viewer, assignment_id):
 
 
 def session_with_people(*, viewer, session_id):
-    """The session `session_id` with its clinic and people, if `viewer` may see it."""
     return Session.objects.visible_to(viewer).with_people().filter(uuid=session_id).first()
 
 
 def sessions_with_details(*, viewer):
-    """The sessions `viewer` may see, with everything a session's page shows, in a fixed
-    number of queries whatever the amount of homework, feedback and messages."""
     return (
         Session.objects.visible_to(viewer)
         .with_people()
@@ -513,11 +492,7 @@ def sessions_with_details(*, viewer):
     )
 
 
-# A session page's other reads, each by the session's id, with SQL the ORM writes once:
-# building and compiling a query cost more CPU than PostgreSQL spends on these.
-
-# Of the people around a session, what its pages show: names (a User row also carries a
-# password hash, log-in times...), the client's id for links and the provider's title.
+# Only what the pages show: a whole User row also carries a password hash.
 _PEOPLE = {
     "client_uuid": "client__uuid",
     "client_name": "client__user__full_name",
@@ -527,7 +502,6 @@ _PEOPLE = {
     "closed_by_name": "closed_by__user__full_name",
 }
 _people_of = ReadByIds(Session.objects.order_by(), "pk", _PEOPLE.values())
-# Where each participant has read the thread up to (a handful of rows).
 _read_positions_of = ReadByIds(
     ReadPosition.objects.all(), "session_id", ("user_id", "last_read_message_id")
 )
@@ -555,7 +529,6 @@ _thread_of = ReadByIds(
         "body",
     ),
 )
-# The names of a client's care team, A to Z.
 _team_of = ReadByIds(
     CareTeamMembership.objects.order_by("provider__user__full_name"),
     "client_id",
@@ -565,11 +538,7 @@ _team_of = ReadByIds(
 
 @dataclasses.dataclass
 class SessionPageData:
-    """What a session's page shows of it: the people (names by role), the homework (each
-    Assignment with `given_by`, its giver's name), each item's feedback (by assignment id:
-    author_name, created_at, body), the thread (id, mine, author_name, by_client,
-    provider_title, created_at, body), its latest message id and how far the reader had
-    read it. Plain rows: fifty messages would be two hundred model instances."""
+    """What a session's page shows, as plain rows rather than model instances."""
 
     session: Session
     people: dict
@@ -581,13 +550,10 @@ class SessionPageData:
 
     @property
     def ready_to_close(self):
-        """Every homework item is completed and has feedback (services.ready_to_close)."""
         return all(a.is_completed and self.feedback[a.pk] for a in self.assignments)
 
 
 def session_page_data(*, session, viewer):
-    """SessionPageData of `session`, which `viewer` may see: five queries whatever the
-    amount of homework, feedback and messages."""
     db = session._state.db
     [people] = _people_of([session.pk])
     assignments = []
@@ -627,13 +593,11 @@ def session_page_data(*, session, viewer):
 
 
 def session_page(*, viewer, session_id):
-    """SessionPageData of the session `session_id` if `viewer` may see it, else None."""
     session = visible_session(viewer=viewer, session_id=session_id)
     return None if session is None else session_page_data(session=session, viewer=viewer)
 
 
 def care_team_names(*, client_id):
-    """The names of the client's care team, A to Z."""
     return [name for (name,) in _team_of([client_id])]
 
 
@@ -644,8 +608,7 @@ class SessionClosePage:
 
 
 def session_close_page(*, viewer, session_id):
-    """The session to close, with its people and what keeps it from being ready, if
-    `viewer` may see it, else None."""
+    """The session with its details and unfinished homework, or None if not visible."""
     session = sessions_with_details(viewer=viewer).filter(uuid=session_id).first()
     if session is None:
         return None
@@ -656,8 +619,7 @@ def session_close_page(*, viewer, session_id):
 
 
 def care_team_map(*, viewer):
-    """For each client `viewer` may see, their care team: {client UUID: [provider UUIDs]}
-    as text (the schedule form's script narrows the provider choice with it)."""
+    """{client UUID: [provider UUIDs]} as text, for the schedule form's script."""
     teams = defaultdict(list)
     memberships = CareTeamMembership.objects.filter(
         client__in=Client.objects.visible_to(viewer).values("pk")
@@ -668,7 +630,6 @@ def care_team_map(*, viewer):
 
 
 def sessions_scheduled(*, viewer, ids):
-    """The sessions just scheduled, first to last, with their people and homework count."""
     return list(
         Session.objects.visible_to(viewer)
         .with_names()
@@ -678,11 +639,6 @@ def sessions_scheduled(*, viewer, ids):
     )
 
 
-# The client portal. Its dashboard's queries have SQL written once per process (building
-# and compiling them cost more CPU than PostgreSQL takes to run them); only the client,
-# the person and the time change between requests.
-
-# How many of the latest feedback the portal's dashboard shows.
 LATEST_FEEDBACK = 5
 
 
@@ -696,8 +652,7 @@ def _open_homework(client_id):
     )
 
 
-# Open and not yet ended, earliest start first: the one in progress if there is one (it
-# started before any upcoming one), else the next upcoming.
+# Earliest open, unended session: the one in progress if any, else the next upcoming.
 _portal_current = CompiledQuery(
     lambda client_id, user_id, now: (
         open_sessions_constant(Session.objects.visible_to(_client(client_id)).open())
@@ -711,8 +666,7 @@ _portal_current = CompiledQuery(
     _PAGES_USER,
     _PAGES_NOW,
 )
-# Homework of sessions that have started; a series copies its homework into every later
-# session, and those copies are not "to do" until their session begins.
+# Started sessions only: a series copies homework into later sessions, not yet "to do".
 _portal_to_do = CompiledQuery(
     lambda client_id, now: (
         _open_homework(client_id)
@@ -723,7 +677,6 @@ _portal_to_do = CompiledQuery(
     _PAGES_PERSON,
     _PAGES_NOW,
 )
-# How many wait in upcoming sessions: the window puts the count on every row; one will do.
 _portal_later = CompiledQuery(
     lambda client_id, now: (
         _open_homework(client_id)
@@ -735,8 +688,6 @@ _portal_later = CompiledQuery(
     _PAGES_PERSON,
     _PAGES_NOW,
 )
-# with_unread's join with the read positions leaves the sessions with news; only those
-# count their unread messages.
 _portal_unread = CompiledQuery(
     lambda client_id, user_id: (
         Session.objects.visible_to(_client(client_id))
@@ -748,8 +699,7 @@ _portal_unread = CompiledQuery(
     _PAGES_PERSON,
     _PAGES_USER,
 )
-# The latest few, chosen before their names and titles are joined (else PostgreSQL joins
-# them for every feedback of the client's two years).
+# Chosen before joining names, else PostgreSQL joins them for all the client's feedback.
 _portal_latest_feedback = CompiledQuery(
     lambda client_id, limit: (
         Feedback.objects.filter(
@@ -773,14 +723,8 @@ _portal_latest_feedback = CompiledQuery(
 
 @dataclasses.dataclass
 class PortalDashboard:
-    """The client's dashboard. Rows are tuples:
-    homework_to_do (uuid, title, due_at, session's uuid, session's start),
-    unread_sessions (uuid, starts_at, ends_at, provider's name, unread),
-    latest_feedback (author's name, assignment's uuid and title, session's uuid,
-    created_at, body)."""
-
     now: dt.datetime
-    current: Session | None  # with homework_done, homework_total and unread
+    current: Session | None
     homework_to_do: list
     homework_later: int
     unread_sessions: list
@@ -788,7 +732,6 @@ class PortalDashboard:
 
 
 def portal_dashboard(*, viewer, now):
-    """The dashboard of `viewer`, a client: six queries whatever the amount."""
     user_id, client_id = viewer.pk, viewer.client_profile.pk
     current = _portal_current(client_id, user_id, now)
     later = _portal_later(client_id, now)
@@ -803,9 +746,8 @@ def portal_dashboard(*, viewer, now):
 
 
 def portal_session_list(*, viewer, now):
-    """The sessions of `viewer`, a client, with names and counts, by group: "current" (in
-    progress, or past their end but still open) and "upcoming" soonest first, "past"
-    (closed) latest first."""
+    """A client's sessions: "current" (in progress or past due but open) and "upcoming"
+    soonest first, "past" (closed) latest first."""
     groups = {"current": [], "upcoming": [], "past": []}
     sessions = (
         Session.objects.visible_to(viewer)
@@ -826,35 +768,20 @@ def portal_session_list(*, viewer, now):
 
 
 # --- status constants ---
-# The models' QuerySets filter on a status with a plain value, which a prepared statement
-# receives as a parameter. For `status = $1` PostgreSQL's generic plan guesses that one
-# session in two matches, and read a caseload's open sessions by filtering all of them
-# instead of taking a range of the (client, status, end) index. The compiled queries below
-# therefore also write the status into the SQL's text (compiled.Constant): PostgreSQL then
-# plans with the column's statistics, and checks the parameter once per run.
+# Status also in the SQL text: for `status = $1` the generic plan skips the status index.
 
 
 def open_sessions_constant(sessions):
-    """`sessions` (open ones, e.g. of `.open()` or `.in_progress(now)`) with `status =
-    'open'` also in the SQL's text, for a compiled query's generic plan."""
     return sessions.filter(status=Constant(Session.Status.OPEN.value))
 
 
 def timing_constant(sessions, timing):
-    """`sessions.with_timing(timing)`'s status also in the SQL's text (see above)."""
     status = Session.Status.CLOSED if timing == Session.Timing.CLOSED else Session.Status.OPEN
     return sessions.filter(status=Constant(status.value))
 
 
 # --- API ---
-# The JSON API's reads. A page of sessions is read in two steps: the ids of the page, with
-# the count of all, from the requester's scope (SQL compiled once per shape), then the rows
-# of just those sessions, with just the columns the answer shows (api/output.py turns them
-# into the answer's dicts): a deep page costs what the first one costs.
-
-# Stand-ins for the values of the API's compiled queries.
 _API_PERSON = -2_000_002
-# The session list's filters (SessionFilterSerializer's): a lookup, and a stand-in value.
 _API_FILTERS = {
     "status": ("status", "stand-in status"),
     "client": ("client__uuid", uuid.UUID(int=2_000_003)),
@@ -865,15 +792,12 @@ _API_FILTERS = {
 
 
 def _api_page(sessions, filters, ordering, size, offset):
-    """page_with_total of `sessions` that match `filters` ((name, value) pairs), in
-    `ordering` ("starts_at" or "-starts_at")."""
     sessions = sessions.filter(**{_API_FILTERS[name][0]: value for name, value in filters})
     tie = "sequence" if ordering == "starts_at" else "-sequence"
     return page_with_total(sessions, (ordering, tie, "pk"), size, offset)
 
 
-# A shape per role, filters given, order and page: the pages people read again are few,
-# and an unbounded number of pages must not hold an unbounded number of queries.
+# Bounded: an unbounded number of pages must not hold an unbounded number of queries.
 @functools.lru_cache(maxsize=256)
 def _api_compiled_page(role, names, ordering, size, offset):
     return CompiledQuery(
@@ -890,11 +814,9 @@ def _api_compiled_page(role, names, ordering, size, offset):
 
 
 def api_session_page(*, viewer, filters, ordering, page_size, offset):
-    """The ids of a page of the sessions `viewer` may see that match `filters` (by name,
-    SessionFilterSerializer's values), ordered by start (`ordering`: "starts_at" or
-    "-starts_at"), and how many match in all; ([], 0) past the last page."""
+    """(ids of a page of `viewer`'s sessions matching `filters`, total); ([], 0) past the end."""
     role = _role_of(viewer)
-    if role is None:  # nobody's records: visible_to says so without a query
+    if role is None:
         sessions = Session.objects.visible_to(viewer)
         return ids_and_total(
             lambda: list(_api_page(sessions, filters.items(), ordering, page_size, offset)),
@@ -905,15 +827,12 @@ def api_session_page(*, viewer, filters, ordering, page_size, offset):
 
 
 def api_session_id(*, viewer, session_id):
-    """The id of the session `session_id` (a UUID) if `viewer` may see it, else None."""
     session = visible_session(viewer=viewer, session_id=session_id)
     return None if session is None else session.pk
 
 
 def _api_text(column):
-    # Times and UUIDs are read as text: datetime.fromisoformat (C) parses a time several
-    # times faster than Django's pure-Python loader of PostgreSQL's timestamptz, and
-    # PostgreSQL writes a UUID as str() would. api/output.py reads them back.
+    # As text: fromisoformat (C) beats Django's pure-Python timestamptz loader; see api/output.py.
     return Cast(column, output_field=TextField())
 
 
@@ -937,8 +856,6 @@ _API_SESSION = (
     "closed_by__user__full_name",
     "close_note",
 )
-# An assignment's feedback comes with it, one row per feedback (or one without): the
-# order is the models' own, assignments by (created_at, pk), feedback likewise within each.
 _API_ASSIGNMENT = (
     "session_id",
     "pk",
@@ -972,8 +889,7 @@ _API_ASSIGNMENTS = Assignment.objects.order_by(
 )
 _api_assignments_by_session = ReadByIds(_API_ASSIGNMENTS, "session_id", _API_ASSIGNMENT)
 _api_assignments_by_pk = ReadByIds(_API_ASSIGNMENTS, "pk", _API_ASSIGNMENT)
-# The author's profile by key, a row at a time: as joins, PostgreSQL hashed the whole
-# provider table for a page's hundred messages, a cost that grew with the network.
+# Profiles by subquery: as joins, PostgreSQL hashed the whole provider table.
 _api_messages_by_session = ReadByIds(
     Message.objects.annotate(
         author_provider=Subquery(
@@ -990,8 +906,7 @@ _api_messages_by_session = ReadByIds(
 
 @dataclasses.dataclass(frozen=True)
 class ApiSessionRows:
-    """Rows (tuples) of sessions, of their homework with its feedback, and of their
-    messages, with the columns of _API_SESSION, _API_ASSIGNMENT and _API_MESSAGE."""
+    """Tuples of _API_SESSION's, _API_ASSIGNMENT's (one per feedback) and _API_MESSAGE's columns."""
 
     sessions: list
     assignments: list
@@ -999,8 +914,7 @@ class ApiSessionRows:
 
 
 def api_session_rows(*, session_ids):
-    """ApiSessionRows of the sessions `session_ids`, in that order: ids that a scoped read
-    gave, or of sessions the requester has just written. Three queries at most."""
+    """ApiSessionRows in `session_ids`' order: ids from a scoped read or just written."""
     by_pk = {row[0]: row for row in _api_sessions_by_pk(session_ids)}
     rows = [by_pk[pk] for pk in session_ids if pk in by_pk]
     pks = [row[0] for row in rows]
@@ -1012,13 +926,11 @@ def api_session_rows(*, session_ids):
 
 
 def api_assignment_rows(*, assignment_id):
-    """The rows of homework item `assignment_id` (the id of one the requester may see or
-    has just written), one per feedback, as in ApiSessionRows.assignments. One query."""
+    """Rows of `assignment_id` (visible or just written) as in ApiSessionRows.assignments."""
     return _api_assignments_by_pk([assignment_id])
 
 
 def api_clients(*, viewer):
-    """The clients on `viewer`'s care teams by name, each with their user and care team."""
     return (
         Client.objects.visible_to(viewer)
         .select_related("user")
@@ -1028,16 +940,12 @@ def api_clients(*, viewer):
 
 
 def api_client(*, viewer, client_id):
-    """The client `client_id` (a UUID), with their clinic, if `viewer` may see them."""
     return Client.objects.visible_to(viewer).select_related("clinic").filter(uuid=client_id).first()
 
 
 def api_provider(*, viewer, provider_id):
-    """The provider `provider_id` (a UUID) if `viewer` may see them (of their clinic)."""
     return CareProvider.objects.visible_to(viewer).filter(uuid=provider_id).first()
 
 
 def api_messages(*, session):
-    """The messages of `session` (one the reader may see), oldest first, with their
-    authors' profiles."""
     return session.messages.with_authors().order_by("pk")

@@ -1,9 +1,5 @@
-"""Every write and every rule of the care cycle (DESIGN.md section 4).
-
-Views, forms, the API and the admin call these functions and nothing else. Each checks that
-the actor may act, validates its input (ValidationError with field messages), refuses to
-touch a closed session (SessionClosed), and writes in one transaction.
-"""
+"""Every write and rule of the care cycle (DESIGN.md section 4). Each checks the actor,
+validates input, refuses a closed session (SessionClosed) and writes in one transaction."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -39,8 +35,7 @@ HOMEWORK_FOR_FIRST = "first"
 
 
 class Conflict(Exception):
-    """The action does not fit the object's current state (API: 409). `detail` is for
-    people (in the active language), `code` for programs (a stable English identifier)."""
+    """Refused by the object's state (API: 409): `detail` for people, `code` for programs."""
 
     code = "conflict"
 
@@ -102,9 +97,6 @@ class SessionProposal:
     ends_at: dt.datetime
 
 
-# --- who may act -------------------------------------------------------------------------
-
-
 def _provider_on_team(actor, client):
     """The actor's CareProvider profile if they are on the client's care team, else 403."""
     provider = actor.provider_profile if actor.is_authenticated else None
@@ -131,17 +123,12 @@ def _require_open(session):
 
 
 def _locked(model, obj):
-    """Re-read `obj` with a row lock, so that two writers take turns on it."""
     return model.objects.select_for_update().get(pk=obj.pk)
-
-
-# --- validation helpers --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _TextErrors:
-    """What a text's errors say, each a whole sentence for translators: `too_long` gives
-    the sentence for a length (ngettext's choice) with %(length)s and %(max)s."""
+    """Whole sentences for translators; `too_long(n)` picks the plural (%(length)s, %(max)s)."""
 
     not_allowed: str
     empty: str | None
@@ -205,8 +192,7 @@ _NOTE = _TextErrors(
 
 
 def _text(value, *, field, errors, max_length):
-    """`value` stripped; refused when it holds a NUL, is empty (unless `errors.empty` is
-    None: optional text) or is longer than `max_length`."""
+    """`value` stripped; refused with a NUL, empty (unless errors.empty is None) or too long."""
     value = (value or "").strip()
     if "\x00" in value:
         raise ValidationError({field: str(errors.not_allowed)})
@@ -245,23 +231,17 @@ def _homework(spec, index=None):
     )
 
 
-# --- the clinic's wall clock ---------------------------------------------------------------
-
-
 def _local_naive(moment, tz):
     return timezone.localtime(moment, tz).replace(tzinfo=None)
 
 
 def _from_local_naive(naive, tz):
-    """The instant a wall-clock time names in `tz` (the earlier one in a repeated hour; a
-    time in a skipped hour moves forward by the gap)."""
+    """The instant of a wall-clock time in `tz`: a repeated hour's first, a skipped one moved on."""
     return timezone.make_aware(naive, tz).astimezone(dt.UTC)
 
 
 def series_times(*, starts_at, ends_at, repeat, tz):
-    """(start, end) of each session of a series: k+1 starts when k ends, and each lasts as
-    long as the first *on the clinic's wall clock*, so a Monday-09:00 series keeps starting
-    Monday 09:00 across daylight-saving changes."""
+    """(start, end) of each session of a series, on the clinic's wall clock (DESIGN.md rule 2)."""
     start = _local_naive(starts_at, tz)
     length = _local_naive(ends_at, tz) - start
     return [
@@ -271,9 +251,6 @@ def series_times(*, starts_at, ends_at, repeat, tz):
         )
         for k in range(repeat)
     ]
-
-
-# --- the services --------------------------------------------------------------------------
 
 
 def session_schedule(
@@ -287,9 +264,7 @@ def session_schedule(
     homework=(),
     homework_applies_to=HOMEWORK_FOR_ALL,
 ):
-    """Schedule 1..52 chained sessions for `client`, held by `provider` (default: the
-    actor), with homework copied to every session or to the first only.
-    Returns the sessions in order; all are created in one transaction, or none."""
+    """Schedule a series, all or none; returns its sessions in order (DESIGN.md rules 1-3)."""
     scheduler = actor.provider_profile if actor.is_authenticated else None
     if scheduler is None:
         raise PermissionDenied(gettext("Only care providers can schedule sessions."))
@@ -385,7 +360,7 @@ def session_schedule(
 
 
 def assignment_add(*, actor, session, title, instructions="", due_at=None):
-    """Give homework in an open session (any provider on the care team)."""
+    """Give homework in an open session (DESIGN.md rule 4)."""
     provider = _provider_on_team(actor, session.client)
     item = _homework(HomeworkSpec(title=title, instructions=instructions))
     due_at = _aware(due_at, clinic=session.clinic, field="due_at") or session.ends_at
@@ -406,7 +381,7 @@ def assignment_add(*, actor, session, title, instructions="", due_at=None):
 
 
 def assignment_submit(*, actor, assignment, response):
-    """The client answers (or edits their answer to) homework, until feedback exists."""
+    """The client answers homework, editable until feedback exists (DESIGN.md rule 4)."""
     if not (actor.is_authenticated and actor.client_profile is not None):
         raise PermissionDenied(gettext("Only the client can submit homework."))
     if actor.client_profile.pk != assignment.session.client_id:
@@ -425,7 +400,6 @@ def assignment_submit(*, actor, assignment, response):
 
 
 def feedback_give(*, actor, assignment, body):
-    """A provider on the care team gives feedback on submitted homework."""
     session = assignment.session
     provider = _provider_on_team(actor, session.client)
     body = _text(body, field="body", errors=_FEEDBACK, max_length=FEEDBACK_MAX)
@@ -449,7 +423,6 @@ def feedback_give(*, actor, assignment, body):
 
 
 def message_post(*, actor, session, body):
-    """The client or a provider on the care team writes in the session's thread."""
     _participant(actor, session)
     body = _text(body, field="body", errors=_MESSAGE, max_length=MESSAGE_MAX)
     with transaction.atomic():
@@ -464,8 +437,7 @@ def message_post(*, actor, session, body):
 
 
 def _mark_read(*, user, session, upto, read_upto=None):
-    """Move the person's read position to `upto`; `read_upto` is where it is, when the
-    caller has read it (None: look it up, or make it)."""
+    """Move the read position to `upto`; `read_upto` is its current value if known."""
     if read_upto is None:
         position, created = ReadPosition.objects.get_or_create(
             session=session, user=user, defaults={"last_read_message_id": upto}
@@ -481,12 +453,8 @@ def _mark_read(*, user, session, upto, read_upto=None):
 
 
 def session_mark_read(*, user, session, upto=None, read_upto=None):
-    """Everything in the thread so far counts as read by `user` (a reader, not a write to
-    the session: allowed on closed sessions too).
-
-    A page that has just shown the thread gives its latest message as `upto` (what it
-    showed is what was read) and, when it read it with the thread, the person's position
-    as `read_upto`: nothing is looked up then, and nothing written when it is current."""
+    """Mark the thread read by `user` (allowed on closed sessions). A page passes what it
+    showed as `upto` and the position it read as `read_upto`, saving the look-up."""
     if upto is None:
         upto = session.messages.aggregate(m=Max("pk"))["m"]
     if upto:
@@ -494,7 +462,7 @@ def session_mark_read(*, user, session, upto=None, read_upto=None):
 
 
 def unfinished_assignments(session):
-    """Homework that keeps the session from being ready to close."""
+    """Homework that keeps the session from being ready to close (DESIGN.md rule 5)."""
     return [
         a
         for a in session.assignments.prefetch_related("feedback").order_by("created_at", "pk")
@@ -507,8 +475,7 @@ def ready_to_close(session):
 
 
 def session_close(*, actor, session, note="", force=False):
-    """Close a session: when ready (all homework completed with feedback), or when forced
-    with a note saying why. Two providers closing at once produce exactly one close."""
+    """Close when ready, or forced with a note; two at once close once (DESIGN.md rule 5)."""
     provider = _provider_on_team(actor, session.client)
     note = _text(note, field="note", errors=_NOTE, max_length=NOTE_MAX)
     with transaction.atomic():
@@ -536,8 +503,7 @@ def session_close(*, actor, session, note="", force=False):
 
 
 def session_next(*, actor, session, now=None):
-    """What "Schedule the next session" proposes: the same client and provider, starting
-    at the later of the previous end and now (to the next minute), with the same length."""
+    """What "Schedule next session" proposes (DESIGN.md rule 6), rounded up to the minute."""
     _provider_on_team(actor, session.client)
     now = now or timezone.now()
     if now > session.ends_at:

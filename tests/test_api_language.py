@@ -47,7 +47,7 @@ def test_a_spanish_speaker_gets_a_spanish_403(client_profile):
     api = speaking(client_profile.user, "es")
     response = api.post(f"{API}/sessions/", schedule_body(client_profile), format="json")
     assert response.status_code == 403
-    assert response.json() == {"detail": "Solo los profesionales pueden hacer esto."}
+    assert response.json() == {"detail": "Solo los profesionales de atención pueden hacer esto."}
 
 
 def test_the_chosen_language_wins_over_the_browsers(provider, closed):

@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from clinic.backends import AuthenticationBackend, _user_with_role
+from clinic.backends import AuthenticationBackend
 from clinic.compiled import AnyOf, CompiledQuery, Constant, viewer
 from clinic.models import Client, User
+from clinic.selectors import _user_with_role
 from sessions_app import selectors
 from sessions_app.models import Message, Session
 from sessions_app.services import message_post

@@ -1,7 +1,4 @@
-"""One mapping from the services' refusals to API status codes (DESIGN.md section 6).
-
-The texts come from the services, already in the requester's language (api/views.py
-activates it); a conflict's `code` is a stable English identifier for programs."""
+"""One mapping from the services' refusals to API status codes (DESIGN.md section 6)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError

@@ -1,12 +1,6 @@
-"""What the API answers with, built as plain dicts from the rows its selectors read
-(sessions_app/selectors.py, api_session_rows and api_assignment_rows).
-
-The serializers (serializers.py) describe these answers, for the OpenAPI schema, and check
-what comes in. Building a page of sessions with them cost most of a request's CPU (DRF
-walks each field of a thousand values, on model instances loaded with every column), so
-each answer is read as tuples of just the columns it shows and written out here, times as
-datetimes for the renderer to write. tests/test_api_output.py holds the two to the same
-JSON, and schemathesis (scripts/schemathesis.sh) every answer to the schema."""
+"""The API's answers as plain dicts from the selectors' rows (api_session_rows and
+api_assignment_rows), much cheaper than DRF serializers on model instances. serializers.py
+describes them for the schema; tests/test_api_output.py holds the two to the same JSON."""
 
 import datetime as dt
 from uuid import UUID
@@ -30,20 +24,17 @@ def moment(text):
 
 
 def when(value, tz):
-    """A time on `tz`'s clock, which the API's renderer (renderers.py) writes as DRF's
-    DateTimeField does: ISO 8601, "Z" for UTC (DRF's encoder writes a datetime so too)."""
+    """A time on `tz`'s clock, for renderers.py to write as DRF's DateTimeField does."""
     if value is None:
         return None
     local = value.astimezone(tz)
     if local.utcoffset().seconds % 60:
-        # A local mean time, before the zone kept whole minutes (Monrovia's until 1972):
-        # orjson would leave the offset's seconds out, isoformat() writes them.
+        # A local mean time offset with seconds: orjson would drop them, isoformat() keeps them.
         return local.isoformat()
     return local
 
 
 def person(uuid, name):
-    """A provider or a client (PersonSerializer)."""
     return {"id": uid(uuid), "name": name}
 
 
@@ -181,7 +172,6 @@ def _messages(rows, tz):
 
 
 def _grouped(pairs):
-    """{key: [value, ...]} from (key, value) pairs, in their order."""
     groups = {}
     for key, value in pairs:
         groups.setdefault(key, []).append(value)

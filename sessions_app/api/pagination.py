@@ -15,10 +15,8 @@ def _positive_int(request, name, default):
 
 
 class Pagination(PageNumberPagination):
-    """`{count, next, previous, results}`, 25 a page, `page_size` up to 100.
-
-    DRF quietly ignores a malformed `page_size` and answers 404 to a malformed `page`: here
-    both are 400, and only a page past the last one is 404."""
+    """DRF's page numbers, but a malformed `page` or `page_size` is 400 (DRF: ignored, 404);
+    only a page past the last one is 404."""
 
     page_size = 25
     page_size_query_param = "page_size"
@@ -36,9 +34,8 @@ class Pagination(PageNumberPagination):
         return self.get_page_size(request), self.get_page_number(request, None)
 
     def paginate_read(self, request, rows, count, *, size, number):
-        """paginate_queryset's work for a page whose `rows` were read with the `count` of
-        all (selectors.api_session_page): one query instead of a count and a slice. No row
-        past the end: the count is then 0, and a page past the last one is 404 as in DRF."""
+        """paginate_queryset for `rows` read with their total `count` in one query
+        (selectors.api_session_page); a page past the last one is 404 as in DRF."""
         self.request = request
         paginator = self.django_paginator_class(rows, size)
         paginator.count = count

@@ -1,16 +1,6 @@
-"""The API's JSON, written by orjson: the bytes DRF's JSONRenderer writes, several times
-faster.
-
-A page of sessions is some 70 kB of JSON; Python's json module (DRF's renderer) took
-0.6 ms of CPU for it, orjson 0.05 ms. orjson also writes times itself, in C, as DRF's
-encoder does (ISO 8601, "Z" for a zero UTC offset, microseconds when there are some), so
-that api/output.py hands it datetimes on the clinic's clock rather than formatting several
-hundred of them in Python. What it writes differently from DRF is left to DRF: indented
-output, ASCII-only output (UNICODE_JSON off), spaced output (COMPACT_JSON off), and any value
-orjson refuses (integers past 64 bits, keys that are not strings). Types orjson does not
-know (lazy translations, querysets) go through DRF's encoder one by one. One difference is
-kept: DRF refuses a float that is not a number, orjson writes null; no answer of this API
-holds a float. tests/test_api_renderer.py holds the two to the same bytes."""
+"""The bytes DRF's JSONRenderer writes, by orjson (datetimes too); what orjson writes
+differently (indent, ASCII, spaced, refused values) falls back to DRF. Only NaN differs (no
+float in this API). tests/test_api_renderer.py holds the two to the same bytes."""
 
 import orjson
 from rest_framework import renderers

@@ -25,8 +25,6 @@ from sessions_app.models import (
 
 HOMEWORK_MAX = 20  # homework items in one scheduling request
 
-# --- output ----------------------------------------------------------------------------------
-
 
 class PersonSerializer(serializers.Serializer):
     """A provider or a client: their profile id (a UUID) and name."""
@@ -168,12 +166,9 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-# --- input -----------------------------------------------------------------------------------
-# JSON has types: a number is not a title, "true" is not a boolean. DRF's fields coerce such
-# values, so the input fields below take exactly what the schema documents, no more.
+# Input fields take exactly the JSON types the schema documents; DRF's would coerce "true".
 
-# What str.strip() removes, which the services strip before they count characters. Spelled
-# out because `\s` means slightly different things to Python and to schema validators.
+# What str.strip() removes, spelled out: `\s` differs between Python and schema validators.
 _SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 NO_NUL = RegexValidator(r"^[^\x00]+$", _("Contains a character that is not allowed (NUL)."))
 NOT_BLANK = RegexValidator(
@@ -183,8 +178,7 @@ NOT_BLANK = RegexValidator(
 
 
 class TextField(serializers.CharField):
-    """A JSON string, kept as sent (the services strip it); required text needs a visible
-    character."""
+    """A JSON string kept as sent (the services strip it); required text needs a visible one."""
 
     def __init__(self, *, required=True, **kwargs):
         validators = [NOT_BLANK] if required else [NO_NUL]
@@ -219,8 +213,7 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
-# Years 2000-2999: room for any care plan, and clear of the calendar's ends (where a clinic's
-# offset would overflow) and of the local-mean-time offsets zones had before standard time.
+# Clear of the calendar's ends (offsets overflow) and of pre-standard-time local mean times.
 YEARS = re.compile(r"^2[0-9]{3}-")
 
 
@@ -278,8 +271,7 @@ class ScheduleInSerializer(serializers.Serializer):
         choices=[services.HOMEWORK_FOR_ALL, services.HOMEWORK_FOR_FIRST],
         default=services.HOMEWORK_FOR_ALL,
         help_text="`all`: each session gets its own copy; `first`: only the first session.",
-        # DRF's message repeats the value sent, which may hold an escaped lone surrogate
-        # ("\ud800") that no UTF-8 answer can carry: a server error instead of a 400.
+        # DRF's message echoes the value, and a lone surrogate ("\ud800") breaks UTF-8: a 500.
         error_messages={"invalid_choice": _("Choose 'all' or 'first'.")},
     )
 

@@ -6,9 +6,7 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django_redis.cache import RedisCache
 from rest_framework import throttling
 
-# DRF's sliding window, as a sorted set of the times of the requests let through: drop those
-# at or before the window's start, refuse when as many as the rate allows remain (answering
-# with their number and the oldest time, which wait() reads), else add this one.
+# DRF's sliding window as a sorted set: trim, refuse with (count, oldest) when full, else add.
 _ALLOW = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
 local count = redis.call('ZCARD', KEYS[1])
@@ -23,12 +21,8 @@ _script = None
 
 
 class UserRateThrottle(throttling.UserRateThrottle):
-    """DRF's per-user throttle (same rate, same window, same Retry-After) with the user's
-    log of requests kept in Redis as a sorted set: DRF reads the whole log, pickled, and
-    writes it back on every request, a list of up to the rate's number of times (thousands
-    under load, where that cost most of a small answer's CPU). Without Redis, DRF's own.
-
-    Its key is not DRF's, which holds a list: views still on DRF's class count apart."""
+    """DRF's per-user throttle with the log a Redis sorted set, not a pickled list rewritten
+    on each request; without Redis, DRF's. Its key differs: DRF's classes count apart."""
 
     cache_format = "throttle_%(scope)s_%(ident)s_sorted"
 
@@ -44,8 +38,7 @@ class UserRateThrottle(throttling.UserRateThrottle):
         if _script is None:
             _script = client.register_script(_ALLOW)
         self.now = self.timer()
-        # Times as repr() writes them, which Redis reads back exactly; a random suffix keeps
-        # two requests in the same microsecond two entries.
+        # repr() round-trips exactly; the random suffix keeps same-microsecond requests apart.
         count, oldest = _script(
             keys=[cache.make_key(self.key)],
             args=[

@@ -63,17 +63,15 @@ def parse_uuid(value):
 
 
 def found(obj):
-    """`obj`, or 404 when a selector found nothing: the same answer for what does not exist
-    and for what the requester may not see."""
+    """404 when a selector found nothing, alike for the missing and the out-of-scope."""
     if obj is None:
         raise NotFound
     return obj
 
 
 class RequesterMixin:
-    """Answer in the requester's language and on their clinic's clock, and read offset-less
-    times on that clock. DRF authenticates inside the view, after the middleware (which
-    knows only a logged-in session's person), so a token's person is known only here."""
+    """Answer in the requester's language and clinic clock. Done here, not in middleware:
+    DRF authenticates inside the view, so a token's person is known only here."""
 
     _language_before = None
 
@@ -152,9 +150,8 @@ class SessionListView(RequesterMixin, generics.ListAPIView):
         """The filters given (SessionFilterSerializer's validated data), 400 for bad ones."""
         params = self.request.query_params
         if not any(name in params for name in FILTERS):
-            return {}  # nothing to check: a page of the whole scope, the common request
-        # A plain dict: DRF skips an empty optional value in a QueryDict, where "status="
-        # is bad input like any other.
+            return {}
+        # A plain dict: from a QueryDict DRF would skip an empty "status=" instead of a 400.
         filters = s.SessionFilterSerializer(data=params.dict())
         filters.is_valid(raise_exception=True)
         return dict(filters.validated_data)
@@ -227,13 +224,11 @@ class SessionListView(RequesterMixin, generics.ListAPIView):
 
 class SessionObjectMixin(RequesterMixin):
     def get_session(self, session_id):
-        """The session to act on, with what the services read of it."""
         return found(
             selectors.session_to_change(viewer=self.request.user, session_id=parse_uuid(session_id))
         )
 
     def session_answer(self, pk):
-        """The session `pk` (found in the requester's scope) as the API shows it."""
         [answer] = output.sessions(selectors.api_session_rows(session_ids=[pk]))
         return answer
 
@@ -314,7 +309,6 @@ class AssignmentCreateView(SessionObjectMixin, APIView):
 
 class AssignmentObjectMixin(RequesterMixin):
     def get_assignment(self, assignment_id):
-        """The homework item to act on, with what the services read of it and its session."""
         return found(
             selectors.assignment_to_change(
                 viewer=self.request.user, assignment_id=parse_uuid(assignment_id)

@@ -27,25 +27,20 @@ def add_service_error(form, error):
 
 
 def found(value):
-    """`value`, read by a selector within the person's scope; None (out of scope or
-    unknown) is 404."""
+    """404 for None: a selector found nothing in the person's scope."""
     if value is None:
         raise Http404
     return value
 
 
 class SessionPageMixin:
-    """A session page (detail) and the actions posted from it.
-
-    GET renders the page. An action view POSTs a form to a service: on success it
-    redirects back with a message; on refusal or invalid input it renders the same page
-    with that form bound, its errors beside its fields, and nothing changed."""
+    """A session page and the actions posted from it: a refused action renders the same page
+    with that form bound and its errors; success redirects back."""
 
     template_name = None
     detail_url_name = None
 
     def get_forms(self, page):
-        """The page's empty forms, by name."""
         return {}
 
     def extra_context(self, page, forms):
@@ -69,8 +64,6 @@ class SessionPageMixin:
 
 
 class SessionDetailBase(SessionPageMixin, View):
-    """A session page, shown."""
-
     def get(self, request, session_id):
         return self.render_page(
             found(selectors.session_page(viewer=request.user, session_id=session_id))
@@ -112,8 +105,6 @@ class SessionActionView(SessionPageMixin, View):
 
 
 class SessionChangeBase(SessionActionView):
-    """An action on the session itself."""
-
     def get_target(self):
         session = selectors.session_to_change(
             viewer=self.request.user, session_id=self.kwargs["session_id"]

@@ -27,8 +27,7 @@ def response_form(assignment, data=None):
 
 
 def can_answer(session, feedback):
-    """The client may (re)write an answer while the session is open and nobody has given
-    feedback yet (DESIGN.md rule 4). The service decides; this only chooses what to show."""
+    """Whether to offer the answer form (DESIGN.md rule 4); the service decides."""
     return session.is_open and not feedback
 
 

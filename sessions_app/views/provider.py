@@ -141,8 +141,7 @@ class SessionCloseView(ProviderRequiredMixin, View):
 
 
 def _schedule_layout():
-    """The schedule form's fields, two to a row; the page puts the homework items after
-    them (crispy's layout, rendered inside the page's own form)."""
+    """The schedule form's fields two to a row, inside the page's own form."""
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
@@ -157,8 +156,6 @@ SCHEDULE_LAYOUT = _schedule_layout()
 
 
 class ScheduleView(ProviderRequiredMixin, View):
-    """Schedule one session or a series, with homework."""
-
     template_name = "sessions_app/provider/schedule.html"
 
     def initial(self):
@@ -220,8 +217,7 @@ class ScheduleView(ProviderRequiredMixin, View):
 
 
 class ScheduleNextView(ScheduleView):
-    """The schedule form, prefilled from the closed session (DESIGN.md rule 6). It posts
-    to the schedule URL; this one only shows the proposal."""
+    """The schedule form prefilled (DESIGN.md rule 6); it posts to the schedule URL."""
 
     http_method_names = ["get", "head", "options"]
 

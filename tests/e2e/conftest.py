@@ -51,13 +51,15 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def open_tab(request, chromium, live_server):
-    """open_tab("Chloe", phone=True): a fresh browser (no cookies) for one person."""
+    """open_tab("Chloe", phone=True, locale="es-ES"): a fresh browser (no cookies) for one
+    person."""
     folder = ARTIFACTS / slug(request.node.name)
     shutil.rmtree(folder, ignore_errors=True)
     contexts, tabs = [], []
 
-    def _open(who, *, phone=False):
-        context = chromium.new_context(**(PHONE if phone else DESKTOP))
+    def _open(who, *, phone=False, locale="en-US"):
+        # locale: the browser's language, sent as Accept-Language.
+        context = chromium.new_context(locale=locale, **(PHONE if phone else DESKTOP))
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         tab = Tab(

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
@@ -163,11 +165,14 @@ class Tab:
         provider must) the code the app shows."""
         page = self.page
         self.open("/accounts/login/", "log-in page")
-        page.get_by_label("Email").fill(user.email)
-        page.get_by_label("Password").fill(password)
+        language = page.locator("html").get_attribute("lang")
+        with translation.override(language):
+            email, secret, log_in = (gettext(t) for t in ("Email", "Password", "Log in"))
+        page.get_by_label(email, exact=True).fill(user.email)
+        page.get_by_label(secret, exact=True).fill(password)
         if not has_authenticator(user):
             with self.to(lands, doc=doc):
-                page.get_by_role("button", name="Log in").click()
+                page.get_by_role("button", name=log_in).click()
             return
         with self.to("two-factor page"):
             page.get_by_role("button", name="Log in").click()

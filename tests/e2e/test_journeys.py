@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from sessions_app import services
@@ -377,3 +379,41 @@ def test_provider_creates_an_api_token_and_reads_the_api_docs(open_tab, provider
     # Swagger UI builds the page from the schema after loading: check it once it has.
     expect(page.get_by_text("/api/v1/sessions/").first).to_be_visible()
     tab.check("API docs with the operations")
+
+
+# --- The client portal in Spanish ---------------------------------------------------------
+
+
+def spanish(text, **values):
+    with translation.override("es"):
+        return gettext(text) % values if values else gettext(text)
+
+
+def test_client_portal_in_spanish(open_tab, session, client_profile):
+    chloe = open_tab("Chloe en español", locale="es-ES")
+    page = chloe.page
+    chloe.log_in(client_profile.user, lands="portal dashboard")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", name=spanish("Homework to do"))).to_be_visible()
+    expect(page.get_by_role("link", name=spanish("My sessions"), exact=True)).to_be_visible()
+    with chloe.to("portal session detail"):
+        page.get_by_role("link", name=spanish("Open this session")).click()
+    card = session_card(page, "Journal")
+    card.get_by_label(spanish("Your answer")).fill("Mi respuesta al diario.")
+    with chloe.to("session after answering"):
+        card.get_by_role(
+            "button", name=spanish("Submit answer to %(title)s", title="Journal")
+        ).click()
+    expect(chloe.flash()).to_contain_text(spanish("Your answer is saved."))
+    expect(session_card(page, "Journal").locator(".badge")).to_have_text(spanish("Completed"))
+    page.get_by_role("textbox", name=spanish("Message")).fill("Gracias por la sesión.")
+    with chloe.to("session after sending a message"):
+        page.get_by_role("button", name=spanish("Send message")).click()
+    expect(chloe.flash()).to_contain_text(spanish("Message sent."))
+    # Her own choice outlasts the browser's: English on the account page.
+    chloe.open("/accounts/settings/", "account settings")
+    page.get_by_label("English").check()
+    with chloe.to("account settings in English"):
+        page.get_by_role("button", name=spanish("Save")).click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(chloe.flash()).to_contain_text("Your settings are saved.")

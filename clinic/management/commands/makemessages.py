@@ -1,12 +1,6 @@
-"""Django's makemessages, reading the Jinja2 templates too.
-
-Django runs every .html and .txt file through templatize(), which reads only Django's
-template language. A file under a Jinja2 engine's folders (templates/, not templates/django/)
-is read here by Jinja2's own extractor instead and handed to xgettext as Python: one
-gettext()/ngettext()/pgettext() call per string, on the template's line, so the catalog
-points at the template's lines. `--check` writes no catalog: it fails when the catalog
-lacks a string the sources have (`make i18n-check`).
-"""
+"""Django's makemessages, also reading Jinja2 templates: Jinja2's extractor turns each into
+Python gettext calls on the template's lines for xgettext. `--check` fails when a catalog
+lacks a string the sources have (`make i18n-check`)."""
 
 import ast
 import json
@@ -22,15 +16,13 @@ from django.template.backends.jinja2 import Jinja2
 from django.utils.functional import cached_property
 from jinja2 import TemplateSyntaxError
 
-# Folders with no strings of the product's (or with strings that are not ours).
 IGNORED = ["static", "staticfiles", "tests", "node_modules", "build", "*.egg-info"]
 IGNORED += ["test-artifacts", "bench-results"]
 
 
 def jinja2_environment_for(path):
-    """The Jinja2 environment that renders the template at `path`, or None when it is
-    Django's. The closest engine folder holding the file decides: templates/django/
-    (Django's) lies inside templates/ (Jinja2's)."""
+    """The Jinja2 environment rendering `path`, else None; the closest engine folder decides
+    (templates/django/ lies inside templates/)."""
     path = Path(path).resolve()
     closest, environment = None, None
     for engine in engines.all():
@@ -62,8 +54,7 @@ _KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(".*"
 
 
 def catalog_entries(path):
-    """{(context, msgid): references} of a .po or .pot file's entries, not the obsolete
-    ones (#~) nor the header."""
+    """{(context, msgid): references} of a .po or .pot file, without obsolete entries."""
     entries, fields, references, current = {}, {}, [], None
 
     def close():

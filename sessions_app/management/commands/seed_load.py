@@ -1,17 +1,8 @@
-"""Load data at clinic-network scale, for the benchmark (`make bench`): hundreds of clinics,
-tens of thousands of clients, a million sessions with their homework, feedback and messages.
+"""Load clinic-network-scale data for the benchmark (`make bench`) with PostgreSQL's COPY, in
+one transaction, skipping triggers, foreign keys and secondary indexes; `verify()` then checks
+what those would have, set-based, and rolls an inconsistent load back. CHECKs stay on."""
 
-Rows are generated in Python and streamed with PostgreSQL's COPY, in one transaction that
-empties the tables first (so COPY can FREEZE the rows: no later vacuum is needed for
-index-only scans). For speed the load runs with `session_replication_role = replica`, which
-skips triggers, the clinic-consistency triggers and the foreign-key checks alike, and the
-tables' secondary indexes and unique constraints are dropped and rebuilt in bulk. The
-generator keeps every invariant by construction, and before committing `verify()` checks each
-one that the skipped triggers and foreign keys would have checked, in one set-based query
-each: an inconsistent load is rolled back, never committed. CHECK constraints stay on."""
-
-# The SQL is built from Django's own table names, never from input (S608); the data is
-# random but needs no cryptographic randomness (S311).
+# SQL from Django's own table names, never input (S608); random data, not secrets (S311).
 # ruff: noqa: S311, S608
 
 import contextlib
@@ -123,9 +114,8 @@ class Generator:
 
     @contextlib.contextmanager
     def drawing_from(self, rng):
-        """Draw from `rng` for a while: the featured people's data comes from a stream of
-        its own, the same whatever the load's size, so that the benchmark compares the same
-        pages on a small and a large database."""
+        """Draw from `rng` for a while: the featured people's own stream, the same at any load
+        size, so that the benchmark compares the same pages on a small and a large database."""
         shared, self.rng = self.rng, rng
         try:
             yield
@@ -147,8 +137,6 @@ class Generator:
 
     def name(self):
         return f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
-
-    # --- people -------------------------------------------------------------------------
 
     def clinic(self, index):
         zone = ZONES[index % len(ZONES)]
@@ -193,8 +181,6 @@ class Generator:
                 "CareTeamMembership", ts(self.now - 3 * 365 * 24 * HOUR), str(provider.id), str(pk)
             )
         return Person(pk, user_id, clinic_id, team)
-
-    # --- sessions -----------------------------------------------------------------------
 
     def history(self, client, count, *, active, upcoming=0, featured_last=False):
         """`count` weekly sessions of one client, in series of 4 to 12; an active client's
@@ -259,8 +245,7 @@ class Generator:
             str(holder.id) if closed else r"\N",
             str(creator.id),
             str(holder.id),
-            # What the message trigger (skipped here) would have set: the messages below
-            # take the next ids.
+            # What the skipped message trigger would set: the messages below take the next ids.
             str(self.next_id["Message"] + n_messages - 1) if n_messages else r"\N",
         )
         sid, clinic = str(session_id), str(client.clinic_id)
@@ -306,8 +291,7 @@ class Generator:
             )
             for moment, author in zip(moments, authors, strict=True)
         ]
-        # Read positions: a closed session has been read by both; in an open one the other
-        # side's latest message is sometimes still unread.
+        # Both have read a closed session; in an open one the other side's last may be unread.
         for user_id in (client.user_id, holder.user_id):
             upto = ids[-1]
             if not closed and authors[-1] != user_id and rng.random() < 0.35:
@@ -413,6 +397,7 @@ class Command(BaseCommand):
             password_hash=make_password(options["password"]),
         )
         with connection.cursor() as cursor:
+            # Emptied in this transaction so COPY can FREEZE: no vacuum before index-only scans.
             cursor.execute(
                 "TRUNCATE {} RESTART IDENTITY CASCADE".format(
                     ", ".join([*names.values(), "django_session"])
@@ -426,8 +411,6 @@ class Command(BaseCommand):
 
             ppc = options["providers_per_clinic"]
             clinic_ids = [gen.clinic(i) for i in range(n_clinics)]
-            # The featured provider, their caseload and its history are drawn from a stream
-            # of their own: the same at any size (see Generator.drawing_from).
             featured = random.Random(f"{options['seed']}:featured")
             providers = {}
             for clinic_id in clinic_ids:
@@ -445,8 +428,7 @@ class Command(BaseCommand):
                             )
                         )
             star = providers[clinic_ids[0]][0]
-            # The caseload: clients of the first clinic with the featured provider as the
-            # only care-team member; nobody else has them, whatever the load's size.
+            # The caseload: first-clinic clients whose care team is the featured provider alone.
             with gen.drawing_from(featured):
                 caseload = [
                     gen.client(
@@ -511,8 +493,7 @@ class Command(BaseCommand):
                 copy.write("\n".join(rows) + "\n")
 
     def drop_indexes(self, cursor, table):
-        """Drop `table`'s indexes and unique constraints (not its primary key); return the
-        statements that rebuild them."""
+        """Drop `table`'s indexes and unique constraints but its primary key; return rebuilds."""
         cursor.execute(
             """
             SELECT i.relname, pg_get_indexdef(i.oid), c.conname, pg_get_constraintdef(c.oid)
@@ -536,8 +517,7 @@ class Command(BaseCommand):
         return rebuild
 
     def verify(self, cursor, t):
-        """What the skipped triggers and foreign keys would have refused, counted in bulk;
-        any such row rolls the whole load back."""
+        """Count what skipped triggers and foreign keys would refuse; any rolls the load back."""
         checks = {
             "sessions whose client, providers or clinic do not match": f"""
                 SELECT count(*) FROM {t["Session"]} s
