@@ -15,8 +15,7 @@ _current = contextvars.ContextVar("audit_request", default=None)
 
 
 def client_ip(request):
-    # REMOTE_ADDR is the peer; behind a proxy the deployment sets it right (e.g. gunicorn's
-    # forwarded-allow-ips). Trusting X-Forwarded-For blindly would let anyone forge it.
+    # Not X-Forwarded-For, which anyone can forge; behind a proxy the server sets REMOTE_ADDR.
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -57,8 +57,7 @@ def _admin_object(name, object_id):
 
 
 class AuditMiddleware:
-    """One event per request of a logged-in person, refusals (403, 404) included. Log-ins and
-    MFA changes come from audit/signals.py; services record their writes again."""
+    """One event per logged-in request, refusals included; services also record their writes."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -36,8 +36,7 @@ def record(
     status_code=None,
     email="",
 ):
-    """Append one event. `obj` (a model instance with a uuid) names what was touched;
-    never pass free text written by a person."""
+    """Append one event about `obj`; never pass free text written by a person."""
     who, user_email, role, clinic_id = _describe(user)
     if obj is not None:
         object_type = object_type or obj._meta.model_name

@@ -10,8 +10,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix, email, context):
-        """allauth's emails (password reset, ...) in the recipient's language when they
-        chose one; else in the language of the request that sends them."""
+        """allauth's emails in the recipient's chosen language, else the request's."""
         user = context.get("user") or selectors.user_with_email(email=email)
         if user is None:
             return super().send_mail(template_prefix, email, context)

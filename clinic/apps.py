@@ -7,5 +7,4 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinics and people"
 
     def ready(self):
-        # Registers the deploy checks, the log-in signal receiver and the connection set-up.
-        from . import checks, db, security  # noqa: F401
+        from . import checks, db, security  # noqa: F401 - deploy checks, receivers, db set-up

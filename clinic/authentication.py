@@ -5,8 +5,7 @@ from rest_framework import authentication, exceptions
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication, answering "has this person an authenticator app?" in the
-    same query as the token: clinic.permissions.MFAEnrolled asks it on every request."""
+    """DRF's, loading `has_totp` in the token's query (MFAEnrolled asks on every request)."""
 
     def authenticate_credentials(self, key):
         model = self.get_model()

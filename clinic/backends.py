@@ -4,9 +4,8 @@ from . import selectors
 
 
 class AuthenticationBackend(AllauthBackend):
-    """allauth's backend, loading the person's role profile and clinic with the user in
-    one query: every page needs them (navigation, time zone, scoping), and whether they have
-    an authenticator app (clinic.security.MFARequiredMiddleware asks on every page)."""
+    """allauth's backend, loading role profile, clinic and `has_totp` with the user in one
+    query: every page needs them."""
 
     def get_user(self, user_id):
         try:

@@ -23,9 +23,7 @@ def mfa_required_check(app_configs, **kwargs):
 
 @register(Tags.security, Tags.caches, deploy=True)
 def shared_cache_check(app_configs, **kwargs):
-    # Log-in rate limits and used TOTP codes are counted in the cache: a per-process cache
-    # gives each worker its own count, so an attacker gets five tries per worker and a code
-    # could be replayed on another worker.
+    # A per-process cache would count log-in tries and used TOTP codes per worker, not overall.
     backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     if settings.DEBUG or backend not in {"LocMemCache", "DummyCache"}:
         return []

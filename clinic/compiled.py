@@ -11,8 +11,7 @@ from django.db.models import BooleanField, F, Func, Value
 
 
 class AnyOf(Func):
-    """`column IN (values)` as one parameter (`= ANY(%s)`, json_each on SQLite; `= %s` for one
-    value), so that one prepared statement serves any number of values."""
+    """`column IN (values)` as one parameter, so one prepared statement serves any count."""
 
     output_field = BooleanField()
 
@@ -80,9 +79,7 @@ def _adapt(connection, value):
 
 
 class CompiledQuery:
-    """Calling it with values gives the list `build(*values)` would, from SQL compiled once per
-    database from `build(*stand_ins)`; each stand-in must be a parameter of its own, and
-    keyword options (a LIMIT) get one compile each.
+    """The rows `build(*values)` gives, from SQL compiled once from `build(*stand_ins)`.
     Private API: SQLCompiler.as_sql(), QuerySet._query and QuerySet._iterable_class."""
 
     def __init__(self, build, *stand_ins):

@@ -1,5 +1,3 @@
-"""Database connection set-up."""
-
 import datetime as dt
 
 from django.conf import settings
@@ -32,8 +30,8 @@ def _utc_loader(fast):
 
 @receiver(connection_created)
 def fast_timestamps(sender, connection, **kwargs):
-    """Read timestamptz with psycopg's C loader instead of Django's slower Python one: with
-    USE_TZ and a UTC connection both give the same aware UTC datetime."""
+    """timestamptz through psycopg's C loader, not Django's slower Python one: with USE_TZ
+    and a UTC connection both give the same aware datetime."""
     if connection.vendor != "postgresql" or connection.timezone is not dt.UTC:
         return
     from psycopg import postgres, pq

@@ -1,5 +1,4 @@
-"""Cross-table invariants that a CHECK constraint cannot express, kept by triggers on
-both database engines the project runs on (PostgreSQL in production, SQLite for trying)."""
+"""Cross-table invariants a CHECK constraint cannot express, as PostgreSQL and SQLite triggers."""
 
 
 def _postgres(name, table, condition, message):
@@ -34,8 +33,7 @@ def _sqlite(name, table, condition, message):
 
 
 class Trigger:
-    """One invariant: `condition` is an SQL expression over NEW that is true when the
-    row would break it."""
+    """`condition`: an SQL expression over NEW, true when the row would break the invariant."""
 
     def __init__(self, name, table, condition, message):
         self.name, self.table, self.condition, self.message = name, table, condition, message
@@ -56,7 +54,6 @@ class Trigger:
 
 
 def run_python_operation(triggers):
-    """A migration operation that installs the triggers (and drops them on reverse)."""
     from django.db import migrations
 
     def forwards(apps, schema_editor):

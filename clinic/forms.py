@@ -8,8 +8,7 @@ from .services import FOREIGN_CARE_TEAM_MEMBER, ROLE_CLIENT, ROLE_PROVIDER
 
 
 class CareTeamField(forms.ModelMultipleChoiceField):
-    """Providers of the clinic, by id. An id that is not a whole number a database column
-    can hold is just another choice not on offer: SQLite cannot even be asked about it."""
+    """An id no integer column can hold is just a choice not on offer (SQLite cannot take it)."""
 
     def clean(self, value):
         for pk in value or ():
@@ -22,8 +21,7 @@ class CareTeamField(forms.ModelMultipleChoiceField):
 
 
 def care_team_field(**kwargs):
-    # The offered providers are set per form (the admin's clinic's); one outside them is
-    # another clinic's, or does not exist.
+    # Each form sets the offered providers (the admin's clinic's).
     return CareTeamField(
         queryset=CareProvider.objects.none(),
         required=False,
@@ -74,7 +72,6 @@ class CareTeamForm(forms.Form):
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the clinic's own providers are offered, and only they are accepted.
         self.fields["care_team"].queryset = providers
 
 

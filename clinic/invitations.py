@@ -16,7 +16,6 @@ def _state(user):
 
 
 def valid_days():
-    """How many days an invitation link works, as the pages and the email say it."""
     return max(1, round(settings.INVITATION_TIMEOUT / 86400))
 
 
@@ -25,7 +24,7 @@ def make_token(user):
 
 
 def user_for_token(token):
-    """The invited user the token is for, or None if it is forged, expired or used."""
+    """None if the token is forged, expired or used."""
     try:
         data = signing.loads(token, salt=_SALT, max_age=settings.INVITATION_TIMEOUT)
         user = User.objects.get(uuid=data["u"], is_active=True)

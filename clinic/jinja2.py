@@ -1,5 +1,4 @@
-"""The Jinja2 environment of the product's pages (as Zulip's zproject/jinja2): Django's URLs,
-static files, translations, crispy forms and shared filters. These return text, not markup."""
+"""The Jinja2 environment of the product's pages (as Zulip's zproject/jinja2): helpers, filters."""
 
 import functools
 import uuid
@@ -38,15 +37,13 @@ def url(name, *args, **kwargs):
 
 
 def url_for_each(name):
-    """A function of a UUID giving reverse(name, args=[uuid]), with one reverse() for all rows."""
     placeholder = str(uuid.UUID(int=0))
     head, tail = url(name, placeholder).split(placeholder)
     return lambda value: f"{head}{value}{tail}"
 
 
 def crispy(form, helper=None):
-    """{{ form|crispy }} (the fields alone, inside the page's own form), or with a helper
-    {% crispy form helper %} of crispy-forms' Django tags."""
+    """{{ form|crispy }} for the fields alone, or crispy-forms' {% crispy form helper %}."""
     if helper is None:
         return as_crispy_form(form)
     return render_crispy_form(form, helper)
@@ -68,12 +65,10 @@ def _by_the_minute(pattern):
 
 @functools.lru_cache(maxsize=8192)
 def _formatted(language, format_name, wall_minute):
-    # language only keys the cache: date_format() reads the active one itself.
     return formats.date_format(wall_minute, format_name)
 
 
 def _format(local, format_name):
-    """formats.date_format(local, format_name), cached by the minute where the format allows."""
     language = translation.get_language()
     if _by_the_minute(formats.get_format(format_name, lang=language)):
         naive = local.replace(second=0, microsecond=0, tzinfo=None)
@@ -81,12 +76,22 @@ def _format(local, format_name):
     return formats.date_format(local, format_name)
 
 
+def _wall_clock(local):
+    return f"{_format(local, 'SHORT_DATETIME_FORMAT')} {local.tzname() or ''}".rstrip()
+
+
 def when(value):
     """A moment on the clinic's wall clock, in SHORT_DATETIME_FORMAT with the zone's name."""
+    return "—" if value is None else _wall_clock(timezone.localtime(value))
+
+
+def moment_parts(value):
+    """(isoformat, when) of a moment, converted to the clinic's clock once: a thread or a
+    list shows dozens (the `moment` macro)."""
     if value is None:
-        return "—"
+        return "", "—"
     local = timezone.localtime(value)
-    return f"{_format(local, 'SHORT_DATETIME_FORMAT')} {local.tzname() or ''}".rstrip()
+    return local.isoformat(), _wall_clock(local)
 
 
 def day(value):
@@ -117,5 +122,12 @@ def environment(**options):
         get_language=translation.get_language,
         json_script=json_script,
     )
-    env.filters.update(when=when, day=day, isoformat=isoformat, localtime=localtime, number=number)
+    env.filters.update(
+        moment_parts=moment_parts,
+        when=when,
+        day=day,
+        isoformat=isoformat,
+        localtime=localtime,
+        number=number,
+    )
     return env

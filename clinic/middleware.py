@@ -4,8 +4,7 @@ from django.utils.cache import patch_vary_headers
 
 
 class ClinicTimeZoneMiddleware:
-    """Show times on the wall clock of the person's clinic, and read times typed into
-    forms on that clock too."""
+    """Show and read times on the wall clock of the person's clinic."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -26,8 +25,7 @@ class ClinicTimeZoneMiddleware:
 
 
 class LanguageMiddleware:
-    """Pages in the person's chosen language (User.language); without a choice, or before
-    logging in, the browser's Accept-Language among settings.LANGUAGES, then English."""
+    """User.language, else the browser's Accept-Language among settings.LANGUAGES, else English."""
 
     def __init__(self, get_response):
         self.get_response = get_response

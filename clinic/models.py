@@ -37,8 +37,6 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who logs in: by email, never by a user name."""
-
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
@@ -142,7 +140,6 @@ class OneRolePerUserMixin:
 
 class CareProviderQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Providers of the person's own clinic."""
         clinic_id = clinic_id_of(user)
         if clinic_id is None:
             return self.none()

@@ -1,7 +1,5 @@
-"""The number of database queries a request made, in an `X-Query-Count` response header.
-
-For the benchmark (scripts/bench.py), which reads it from the served responses; on only when
-the QUERY_COUNT_HEADER setting asks for it, never in production."""
+"""`X-Query-Count` response header for scripts/bench.py; only with QUERY_COUNT_HEADER, never in
+production."""
 
 from django.db import connection
 

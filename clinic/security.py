@@ -28,8 +28,7 @@ def _start_session_clock(sender, request, user, **kwargs):
 
 
 class SessionTimeoutMiddleware:
-    """Automatic logoff (HIPAA 164.312(a)(2)(iii)) after the idle and absolute limits. A session
-    whose person the backend now refuses is flushed, so reactivation does not revive it."""
+    """Automatic logoff (HIPAA 164.312(a)(2)(iii)); flushes sessions of people now refused."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -109,8 +108,6 @@ MFA_SETUP_URL_NAMES = {
 
 
 class MFARequiredMiddleware:
-    """Sends providers and staff without an authenticator app to set one up (MFA_REQUIRED)."""
-
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -138,8 +135,7 @@ class MFARequiredMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """The Content-Security-Policy, and Cache-Control: no-store because any answer may hold
-    health data that no browser or proxy should keep."""
+    """CSP, and Cache-Control: no-store since any answer may hold health data."""
 
     def __init__(self, get_response):
         self.get_response = get_response

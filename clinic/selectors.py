@@ -48,12 +48,10 @@ def care_team_of(*, client):
 
 
 def invited_user(*, token):
-    """None when the token is forged, expired or used."""
     return invitations.user_for_token(token)
 
 
 def api_token_of(*, user):
-    """Only the token's creation time: the key is never shown again."""
     from rest_framework.authtoken.models import Token
 
     return Token.objects.filter(user=user).only("created").first()

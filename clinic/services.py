@@ -35,8 +35,7 @@ def person_invite(
     care_team=(),
     build_absolute_uri,
 ):
-    """A new person in the actor's clinic, emailed a link to set a password; returns the
-    new CareProvider or Client."""
+    """Emails the new person a link to set their password; returns the CareProvider or Client."""
     admin = require_clinic_admin(actor)
     clinic = admin.clinic
     email = User.objects.normalize_email(email).strip().lower()
@@ -87,7 +86,6 @@ def person_invite(
 
 
 def email_language(user):
-    """The language of an email to `user`: theirs, else the one active now, else English."""
     chosen = user.language if user.language in dict(settings.LANGUAGES) else ""
     return chosen or translation.get_language() or settings.LANGUAGE_CODE
 
@@ -128,7 +126,6 @@ def care_team_set(*, actor, client, providers):
 
 
 def api_token_create(*, user):
-    """A new API token for `user`; any earlier one stops working."""
     from rest_framework.authtoken.models import Token
 
     with transaction.atomic():

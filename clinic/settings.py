@@ -13,7 +13,6 @@ if (BASE_DIR / ".env").exists():
 
 DEBUG = env.bool("DEBUG", default=False)
 
-# The development key only while DEBUG is on; a real deployment must bring its own.
 _DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
@@ -67,7 +66,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "clinic.security.MFARequiredMiddleware",
 ]
-# The benchmark (scripts/bench.py) reads each response's query count from a header.
 if env.bool("QUERY_COUNT_HEADER", default=False):
     MIDDLEWARE.insert(0, "clinic.querycount.QueryCountMiddleware")
 
@@ -81,7 +79,6 @@ _CONTEXT_PROCESSORS = [
     "django.contrib.messages.context_processors.messages",
     "clinic.context_processors.roles",
 ]
-# Product pages on Jinja2 (templates/); allauth, admin and emails on Django's (templates/django/).
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
@@ -100,7 +97,6 @@ TEMPLATES = [
     },
 ]
 
-# SQLite by default, for trying the app out; production and CI run PostgreSQL (DATABASE_URL).
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -136,7 +132,6 @@ LOGIN_REDIRECT_URL = "clinic:home"
 
 INVITATION_TIMEOUT = env.int("INVITATION_TIMEOUT", default=7 * 24 * 3600)
 
-# django-allauth: email log-in, accounts made by the clinic (no open sign-up).
 ACCOUNT_ADAPTER = "clinic.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -164,7 +159,6 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CareSessions"
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
 
-# Automatic logoff (clinic.security), in seconds: idle, and since log-in whatever the activity.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=15 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 3600)
 # The stored session expires with the absolute limit too, so clearsessions can remove it.
@@ -232,8 +226,7 @@ CACHES = {
     }
 }
 if env.str("REDIS_URL", default=""):
-    # Cached in Redis, written through to the database; not with a per-process cache, where a
-    # logout in one process would leave the session in another's memory.
+    # Not with a per-process cache: a logout would linger in another process's memory.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

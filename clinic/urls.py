@@ -1,5 +1,3 @@
-"""The project's URLs; the clinic app's own pages are in the `clinic` namespace."""
-
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path

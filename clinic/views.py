@@ -27,7 +27,6 @@ def home(request):
 
 
 def add_form_errors(form, error):
-    """Show a service's ValidationError on the form's fields (or at its top)."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -152,7 +151,6 @@ class InvitationAcceptView(FormView):
 
 @login_not_required
 def healthz(request):
-    """For load balancers: no database, session or template."""
     return HttpResponse("ok", content_type="text/plain")
 
 
@@ -162,7 +160,6 @@ def page_not_found(request, exception):
 
 
 class ApiTokenView(TemplateView):
-
     template_name = "clinic/api_token.html"
 
     def get_context_data(self, **kwargs):
@@ -180,7 +177,6 @@ class ApiTokenView(TemplateView):
 
 
 class AccountSettingsView(FormView):
-
     template_name = "clinic/account_settings.html"
     form_class = LanguageForm
 

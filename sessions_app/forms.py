@@ -20,7 +20,7 @@ from .models import (
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
-# As the API's YEARS: near the calendar's ends a shift overflows (500, or unreadable rows).
+# As serializers.YEARS: near the calendar's ends, UTC shifts overflow (500s, unreadable rows).
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 

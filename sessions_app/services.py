@@ -475,7 +475,7 @@ def ready_to_close(session):
 
 
 def session_close(*, actor, session, note="", force=False):
-    """Close when ready, or forced with a note; two at once close once (DESIGN.md rule 5)."""
+    """Close when ready, or forced with a note; concurrent closes give one (DESIGN.md rule 5)."""
     provider = _provider_on_team(actor, session.client)
     note = _text(note, field="note", errors=_NOTE, max_length=NOTE_MAX)
     with transaction.atomic():

@@ -78,6 +78,7 @@ def test_moments_are_django_s_formats_in_each_language_and_zone(moment, zone, la
         assert env.when(moment) == f"{_django(moment, 'SHORT_DATETIME_FORMAT')} {local.tzname()}"
         assert env.day(moment) == _django(moment, "SHORT_DATE_FORMAT")
         assert env.isoformat(moment) == local.isoformat()
+        assert env.moment_parts(moment) == (env.isoformat(moment), env.when(moment))
 
 
 def test_a_moment_reads_in_the_reader_s_language():
@@ -108,3 +109,4 @@ def test_formats_with_seconds_or_zones_are_not_kept_by_the_minute():
 def test_missing_moments_read_as_a_dash():
     assert env.when(None) == "—" == env.day(None)
     assert env.isoformat(None) == ""
+    assert env.moment_parts(None) == ("", "—")

@@ -21,8 +21,8 @@ _script = None
 
 
 class UserRateThrottle(throttling.UserRateThrottle):
-    """DRF's per-user throttle with the log a Redis sorted set, not a pickled list rewritten
-    on each request; without Redis, DRF's. Its key differs: DRF's classes count apart."""
+    """DRF's per-user throttle, its log a Redis sorted set instead of a pickled list rewritten
+    per request; without Redis, DRF's own. Its own key: views on DRF's class count apart."""
 
     cache_format = "throttle_%(scope)s_%(ident)s_sorted"
 

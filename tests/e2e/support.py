@@ -168,8 +168,8 @@ class Tab:
         language = page.locator("html").get_attribute("lang")
         with translation.override(language):
             email, secret, log_in = (gettext(t) for t in ("Email", "Password", "Log in"))
-        page.get_by_label(email, exact=True).fill(user.email)
-        page.get_by_label(secret, exact=True).fill(password)
+        page.get_by_label(email).fill(user.email)
+        page.get_by_label(secret).fill(password)
         if not has_authenticator(user):
             with self.to(lands, doc=doc):
                 page.get_by_role("button", name=log_in).click()

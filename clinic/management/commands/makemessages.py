@@ -1,6 +1,5 @@
-"""Django's makemessages, also reading Jinja2 templates: Jinja2's extractor turns each into
-Python gettext calls on the template's lines for xgettext. `--check` fails when a catalog
-lacks a string the sources have (`make i18n-check`)."""
+"""Django's makemessages, also extracting Jinja2 templates (as gettext calls on their lines).
+`--check` fails when a catalog lacks a string the sources have (`make i18n-check`)."""
 
 import ast
 import json
@@ -21,8 +20,7 @@ IGNORED += ["test-artifacts", "bench-results"]
 
 
 def jinja2_environment_for(path):
-    """The Jinja2 environment rendering `path`, else None; the closest engine folder decides
-    (templates/django/ lies inside templates/)."""
+    """The Jinja2 environment rendering `path`, else None (templates/django/ is in templates/)."""
     path = Path(path).resolve()
     closest, environment = None, None
     for engine in engines.all():
@@ -37,7 +35,6 @@ def jinja2_environment_for(path):
 
 
 def as_python(source, environment):
-    """The template's strings as Python gettext calls, each on its template line."""
     lines = [[] for _ in source.splitlines() or [""]]
     for lineno, function, message in environment.extract_translations(source):
         strings = message if isinstance(message, tuple) else (message,)
