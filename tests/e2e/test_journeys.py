@@ -204,7 +204,7 @@ def test_second_provider_reads_the_message_replies_and_gives_feedback_on_both_it
 
     for title in ["Journal", "Walk"]:
         card = session_card(page, title)
-        card.get_by_label("Feedback").fill(f"Good work on the {title.lower()}.")
+        card.get_by_role("textbox", name="Feedback").fill(f"Good work on the {title.lower()}.")
         with ben.to(f"session after feedback on {title}"):
             card.get_by_role("button", name="Give feedback").click()
         expect(ben.flash()).to_contain_text("Feedback given.")
