@@ -2,8 +2,9 @@
 
 import logging
 
-from django.db import connections, router
-from django.db.models.sql import InsertQuery
+from django.db import router
+
+from clinic.compiled import InsertOnce
 
 from .context import current
 from .models import AuditEvent
@@ -62,18 +63,8 @@ def record(
 
 
 # Every request inserts an event: the ORM writes the INSERT once per database, not per save().
-_FIELDS = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
-_statements = {}
+_insert_event = InsertOnce(AuditEvent)
 
 
 def _insert(event):
-    connection = connections[router.db_for_write(AuditEvent, instance=event)]
-    sql = _statements.get(connection.alias)
-    if sql is None:
-        query = InsertQuery(AuditEvent)
-        query.insert_values(_FIELDS, [event])
-        [(sql, _)] = query.get_compiler(connection=connection).as_sql()
-        _statements[connection.alias] = sql
-    values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in _FIELDS]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+    _insert_event(event, using=router.db_for_write(AuditEvent, instance=event))

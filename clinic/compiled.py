@@ -8,6 +8,7 @@ import uuid
 
 from django.db import NotSupportedError, connections
 from django.db.models import BooleanField, F, Func, Value
+from django.db.models.sql import InsertQuery
 
 
 class AnyOf(Func):
@@ -182,3 +183,28 @@ class ReadByIds:
             cursor.execute(sql, [AnyOf.parameter(connection, ids)])
             rows = cursor.fetchall()
         return list(compiler.apply_converters(rows, converters)) if converters else rows
+
+
+class InsertOnce:
+    """`model` rows inserted with the INSERT the ORM writes once per database, not per save().
+    Private API: InsertQuery, insert_values, the compiler's as_sql."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+        self.statements = {}
+
+    def __call__(self, instance, *, using):
+        connection = connections[using]
+        sql = self.statements.get(connection.alias)
+        if sql is None:
+            query = InsertQuery(self.model)
+            query.insert_values(self.fields, [instance])
+            [(sql, _)] = query.get_compiler(connection=connection).as_sql()
+            self.statements[connection.alias] = sql
+        values = [
+            field.get_db_prep_save(field.pre_save(instance, True), connection)
+            for field in self.fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)

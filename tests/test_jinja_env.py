@@ -110,3 +110,38 @@ def test_missing_moments_read_as_a_dash():
     assert env.when(None) == "—" == env.day(None)
     assert env.isoformat(None) == ""
     assert env.moment_parts(None) == ("", "—")
+
+
+def _jinja_s_own(source, **context):
+    """`source` rendered with Jinja2's own newstyle gettext of Django's catalogs."""
+    from django.template import engines
+    from jinja2 import Environment
+
+    own = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    own.install_gettext_translations(translation, newstyle=True)
+    own.globals["number"] = engines["jinja2"].env.globals.get("number")
+    return own.from_string(source).render(**context)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ _("Held by %(provider)s", provider=name) }}',
+        '{{ gettext("Message sent.") }}',
+        '{{ ngettext("%(num)s unread message", "%(num)s unread messages", n) }}',
+        '{{ ngettext("%(num)s session", "%(num)s sessions", 1) }}',
+        '{{ pgettext("dashboard section", "In progress") }}',
+        "{% trans %}Message sent.{% endtrans %}",
+        "{% trans who=name %}Held by {{ who }}{% endtrans %}",
+        "{% trans count=n %}{{ count }} item{% pluralize %}{{ count }} items{% endtrans %}",
+    ],
+)
+def test_translations_fill_and_escape_as_jinja2_s_own(source, language):
+    from django.template import engines
+
+    context = {"name": '<b>"Ana" & Co</b>', "n": 3}
+    with translation.override(language):
+        ours = engines["jinja2"].from_string(source).render(context)
+        assert ours == _jinja_s_own(source, **context)
+    assert "<b>" not in ours

@@ -52,3 +52,15 @@ def test_a_read_by_ids_gives_the_orm_s_rows(provider, client_profile):
     assert sorted(map(tuple, read(ids))) == expected
     assert list(map(tuple, read(ids[:1]))) == expected[:1]
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_the_insert_internals_compiled_writes_with_are_there():
+    from django.db.models.sql import InsertQuery
+
+    from audit.models import AuditEvent
+
+    query = InsertQuery(AuditEvent)
+    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    query.insert_values(fields, [AuditEvent(action="probe")])
+    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+    assert sql.startswith("INSERT INTO") and len(params) == len(fields)
