@@ -65,3 +65,30 @@ def run_python_operation(triggers):
             trigger.backwards(schema_editor)
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def sqlite_triggers_set_aside():
+    """(before, after) operations around a migration that makes SQLite rebuild a table: a
+    rebuild renames tables, which fails while a trigger names them; put back as they were."""
+    from django.db import migrations
+
+    saved = []
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            saved[:] = cursor.fetchall()
+        for name, _ in saved:
+            schema_editor.execute(f'DROP TRIGGER "{name}"')
+
+    def restore(apps, schema_editor):
+        for _, sql in saved:
+            schema_editor.execute(sql)
+        saved.clear()
+
+    return (
+        migrations.RunPython(drop, restore, elidable=False),
+        migrations.RunPython(restore, drop, elidable=False),
+    )

@@ -1,3 +1,4 @@
+import datetime as dt
 from uuid import uuid4
 
 from django.conf import settings
@@ -28,6 +29,10 @@ INSTRUCTIONS_MAX = 5000
 FEEDBACK_MAX = 5000
 NOTE_MAX = 5000
 REPEAT_MAX = 52
+PLACE_MAX = 200
+VIDEO_URL_MAX = 500
+MEETING_MINUTES = (10, 240)
+MEETING_MINUTES_DEFAULT = 50
 
 
 class InSubquery(Func):
@@ -77,6 +82,9 @@ class SessionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Session.Status.OPEN)
 
+    def not_cancelled(self):
+        return self.exclude(status=Session.Status.CANCELLED)
+
     def in_progress(self, now=None):
         now = now or timezone.now()
         return self.open().filter(starts_at__lte=now, ends_at__gt=now)
@@ -90,8 +98,8 @@ class SessionQuerySet(models.QuerySet):
         return self.open().filter(starts_at__gt=now)
 
     def with_timing(self, timing, now=None):
-        if timing == Session.Timing.CLOSED:
-            return self.filter(status=Session.Status.CLOSED)
+        if timing in (Session.Timing.CLOSED, Session.Timing.CANCELLED):
+            return self.filter(status=timing)
         by_timing = {
             Session.Timing.UPCOMING: self.upcoming,
             Session.Timing.IN_PROGRESS: self.in_progress,
@@ -169,12 +177,14 @@ class Session(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Timing(models.TextChoices):
         UPCOMING = "upcoming", _("Upcoming")
         IN_PROGRESS = "in_progress", _("In progress")
         OVERDUE = "overdue", _("Overdue")
         CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     clinic = models.ForeignKey(
@@ -199,6 +209,8 @@ class Session(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     series_id = models.UUIDField(_("series"), default=uuid4, editable=False)
     sequence = models.PositiveSmallIntegerField(_("number in the series"), default=1)
+    # The session's name in the client's care: continues across series, never repeats.
+    number = models.PositiveIntegerField(_("number"), default=1)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -210,6 +222,23 @@ class Session(models.Model):
         verbose_name=_("closed by"),
     )
     close_note = models.TextField(_("closing note"), blank=True, max_length=NOTE_MAX)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        CareProvider,
+        on_delete=models.PROTECT,
+        related_name="cancelled_sessions",
+        null=True,
+        blank=True,
+        verbose_name=_("cancelled by"),
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=NOTE_MAX)
+    # The appointment inside the period (DESIGN.md section 9); none when meeting_starts_at is.
+    meeting_starts_at = models.DateTimeField(_("meeting starts at"), null=True, blank=True)
+    meeting_minutes = models.PositiveSmallIntegerField(
+        _("meeting length in minutes"), null=True, blank=True
+    )
+    meeting_place = models.CharField(_("place"), max_length=PLACE_MAX, blank=True)
+    meeting_video_url = models.CharField(_("video link"), max_length=VIDEO_URL_MAX, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # Set by a trigger on message insert (migration 0003): unread counts skip quiet threads.
     last_message_id = models.BigIntegerField(null=True, blank=True, editable=False)
@@ -230,10 +259,57 @@ class Session(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(status="open", closed_at__isnull=True, closed_by__isnull=True)
-                    | Q(status="closed", closed_at__isnull=False, closed_by__isnull=False)
+                    Q(
+                        status="open",
+                        closed_at__isnull=True,
+                        closed_by__isnull=True,
+                        cancelled_at__isnull=True,
+                        cancelled_by__isnull=True,
+                    )
+                    | Q(
+                        status="closed",
+                        closed_at__isnull=False,
+                        closed_by__isnull=False,
+                        cancelled_at__isnull=True,
+                        cancelled_by__isnull=True,
+                    )
+                    | (
+                        Q(
+                            status="cancelled",
+                            closed_at__isnull=True,
+                            closed_by__isnull=True,
+                            cancelled_at__isnull=False,
+                            cancelled_by__isnull=False,
+                        )
+                        & ~Q(cancel_reason="")
+                    )
                 ),
-                name="session_status_matches_closed_fields",
+                name="session_status_matches_fields",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="session_number_positive"),
+            models.UniqueConstraint(
+                fields=["client", "number"], name="session_client_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        meeting_starts_at__isnull=True,
+                        meeting_minutes__isnull=True,
+                        meeting_place="",
+                        meeting_video_url="",
+                    )
+                    | Q(
+                        meeting_starts_at__gte=F("starts_at"),
+                        meeting_starts_at__lt=F("ends_at"),
+                        meeting_minutes__gte=MEETING_MINUTES[0],
+                        meeting_minutes__lte=MEETING_MINUTES[1],
+                    )
+                ),
+                name="session_meeting_inside_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_video_url="") | Q(meeting_video_url__startswith="https://"),
+                name="session_video_url_https",
             ),
         ]
         indexes = [
@@ -255,7 +331,7 @@ class Session(models.Model):
 
     def __str__(self):
         return gettext("Session %(number)s with %(client)s (%(day)s)") % {
-            "number": self.sequence,
+            "number": self.number,
             "client": self.client,
             "day": formats.date_format(timezone.localtime(self.starts_at), "SHORT_DATE_FORMAT"),
         }
@@ -273,6 +349,20 @@ class Session(models.Model):
     def is_closed(self):
         return self.status == self.Status.CLOSED
 
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def has_meeting(self):
+        return self.meeting_starts_at is not None
+
+    @property
+    def meeting_ends_at(self):
+        if self.meeting_starts_at is None:
+            return None
+        return self.meeting_starts_at + dt.timedelta(minutes=self.meeting_minutes)
+
     def timing_at(self, now):
         return self.timing_of(self.status, self.starts_at, self.ends_at, now)
 
@@ -281,6 +371,8 @@ class Session(models.Model):
         """The timing rule on bare values (the API reads rows, not instances)."""
         if status == cls.Status.CLOSED:
             return cls.Timing.CLOSED
+        if status == cls.Status.CANCELLED:
+            return cls.Timing.CANCELLED
         if now < starts_at:
             return cls.Timing.UPCOMING
         if now < ends_at:
@@ -303,6 +395,7 @@ class SessionRow:
         "pk": "pk",
         "uuid": "uuid",
         "sequence": "sequence",
+        "number": "number",
         "series_id": "series_id",
         "starts_at": "starts_at",
         "ends_at": "ends_at",
@@ -521,3 +614,77 @@ class ReadPosition(models.Model):
             "session": self.session_id,
             "message": self.last_read_message_id,
         }
+
+
+class SessionChangeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = _scope_for(user, client_path="session__client_id")
+        return self.none() if scope is None else self.filter(scope)
+
+
+class SessionChange(models.Model):
+    """One change or cancellation of a session: who, when, what (DESIGN.md section 9)."""
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", _("Changed")
+        CANCEL = "cancel", _("Cancelled")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="changes", verbose_name=_("session")
+    )
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="+", verbose_name=_("clinic")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.CHANGE)
+    changed_by = models.ForeignKey(
+        CareProvider,
+        on_delete=models.PROTECT,
+        related_name="session_changes",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, editable=False)
+    # {field: [before, after]}, times in ISO 8601, people by name.
+    fields = models.JSONField(_("what changed"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=NOTE_MAX)
+
+    objects = SessionChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session change")
+        verbose_name_plural = _("session changes")
+        ordering = ["changed_at", "pk"]
+        indexes = [models.Index(fields=["session", "changed_at"], name="sessionchange_session")]
+
+    def __str__(self):
+        return gettext("%(kind)s by %(person)s") % {
+            "kind": self.get_kind_display(),
+            "person": self.changed_by,
+        }
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to an API write sent with an Idempotency-Key (DESIGN.md section 9)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    # None while the first request is still being answered.
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    body = models.BinaryField(_("answer"), blank=True, default=b"")
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key_unique"),
+        ]
+
+    def __str__(self):
+        return self.key

@@ -6,32 +6,40 @@ from dataclasses import dataclass
 from uuid import uuid4
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import formats, timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from audit.services import record
-from clinic.models import CareProvider, CareTeamMembership
+from clinic.models import CareProvider, CareTeamMembership, Client
 
 from .models import (
     FEEDBACK_MAX,
     INSTRUCTIONS_MAX,
+    MEETING_MINUTES,
+    MEETING_MINUTES_DEFAULT,
     MESSAGE_MAX,
     NOTE_MAX,
+    PLACE_MAX,
     REPEAT_MAX,
     RESPONSE_MAX,
     TITLE_MAX,
+    VIDEO_URL_MAX,
     Assignment,
     Feedback,
     Message,
     ReadPosition,
     Session,
+    SessionChange,
 )
 
 HOMEWORK_FOR_ALL = "all"
 HOMEWORK_FOR_FIRST = "first"
+APPLY_TO_THIS = "this"
+APPLY_TO_FOLLOWING = "following"
 
 
 class Conflict(Exception):
@@ -50,6 +58,13 @@ class SessionClosed(Conflict):
 
     def __init__(self):
         super().__init__(gettext("This session is closed: it can be read but not changed."))
+
+
+class SessionCancelled(Conflict):
+    code = "session_cancelled"
+
+    def __init__(self):
+        super().__init__(gettext("This session was cancelled: it can be read but not changed."))
 
 
 class AlreadyClosed(Conflict):
@@ -71,6 +86,57 @@ class NotReady(Conflict):
             unfinished=unfinished,
         )
         self.unfinished = unfinished
+
+
+def session_name(session):
+    """How a session is named to people: its number and dates (DESIGN.md section 9)."""
+    tz = session.clinic.tzinfo
+    return gettext("Session %(number)s (%(start)s to %(end)s)") % {
+        "number": session.number,
+        "start": formats.date_format(
+            timezone.localtime(session.starts_at, tz), "SHORT_DATE_FORMAT"
+        ),
+        "end": formats.date_format(timezone.localtime(session.ends_at, tz), "SHORT_DATE_FORMAT"),
+    }
+
+
+class Overlap(Conflict):
+    """Another non-cancelled session of the client is in the way (DESIGN.md section 9, rule 4).
+    `code` "overlap" with the same provider (never allowed), "overlap_other_provider" with
+    another (allowed when asked for explicitly)."""
+
+    code = "overlap"
+
+    def __init__(self, sessions, *, other_provider=False):
+        names = ", ".join(
+            gettext("%(session)s with %(provider)s")
+            % {"session": session_name(s), "provider": s.provider.user.full_name}
+            for s in sessions
+        )
+        if other_provider:
+            self.code = "overlap_other_provider"
+            detail = gettext(
+                "This overlaps %(sessions)s. To schedule it anyway, confirm that the client "
+                "sees both providers at that time."
+            ) % {"sessions": names}
+        else:
+            detail = gettext(
+                "This overlaps %(sessions)s: a client cannot have two sessions with the same "
+                "provider at once."
+            ) % {"sessions": names}
+        super().__init__(detail, sessions=[s.uuid for s in sessions])
+        self.sessions = sessions
+
+
+class NotStarted(Conflict):
+    code = "not_started"
+
+    def __init__(self, session):
+        opens = timezone.localtime(session.starts_at, session.clinic.tzinfo)
+        super().__init__(
+            gettext("This homework opens on %(date)s, when its session starts.")
+            % {"date": formats.date_format(opens, "DATETIME_FORMAT")}
+        )
 
 
 class FeedbackExists(Conflict):
@@ -118,6 +184,8 @@ def _participant(actor, session):
 
 
 def _require_open(session):
+    if session.status == Session.Status.CANCELLED:
+        raise SessionCancelled()
     if session.status != Session.Status.OPEN:
         raise SessionClosed()
 
@@ -253,6 +321,162 @@ def series_times(*, starts_at, ends_at, repeat, tz):
     ]
 
 
+@dataclass(frozen=True)
+class MeetingSpec:
+    """A session's meeting as asked for; validated by _meeting()."""
+
+    starts_at: dt.datetime
+    minutes: int = MEETING_MINUTES_DEFAULT
+    place: str = ""
+    video_url: str = ""
+
+
+_PLACE = _TextErrors(
+    gettext_lazy("The place contains a character that is not allowed."),
+    None,
+    lambda n: ngettext(
+        "The place is too long: %(length)s character, at most %(max)s.",
+        "The place is too long: %(length)s characters, at most %(max)s.",
+        n,
+    ),
+)
+_REASON = _TextErrors(
+    gettext_lazy("The reason contains a character that is not allowed."),
+    gettext_lazy("Give a reason for cancelling."),
+    lambda n: ngettext(
+        "The reason is too long: %(length)s character, at most %(max)s.",
+        "The reason is too long: %(length)s characters, at most %(max)s.",
+        n,
+    ),
+)
+_HTTPS = URLValidator(schemes=["https"])
+
+
+def _meeting(spec, *, clinic):
+    """`spec` checked on its own (its place in the period is checked per session)."""
+    if spec is None:
+        return None
+    if isinstance(spec, dict):
+        spec = MeetingSpec(**spec)
+    starts_at = _aware(spec.starts_at, clinic=clinic, field="meeting_starts_at")
+    if starts_at is None:
+        raise ValidationError({"meeting_starts_at": gettext("Give the meeting's start.")})
+    minutes = MEETING_MINUTES_DEFAULT if spec.minutes is None else spec.minutes
+    low, high = MEETING_MINUTES
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not low <= minutes <= high:
+        raise ValidationError(
+            {
+                "meeting_minutes": gettext("A meeting lasts between %(min)s and %(max)s minutes.")
+                % {"min": low, "max": high}
+            }
+        )
+    video_url = (spec.video_url or "").strip()
+    if video_url:
+        if len(video_url) > VIDEO_URL_MAX:
+            raise ValidationError(
+                {
+                    "meeting_video_url": gettext(
+                        "The video link is too long: at most %(max)s characters."
+                    )
+                    % {"max": VIDEO_URL_MAX}
+                }
+            )
+        try:
+            _HTTPS(video_url)
+        except ValidationError:
+            raise ValidationError(
+                {
+                    "meeting_video_url": gettext(
+                        "The video link must be a full address starting with https://."
+                    )
+                }
+            ) from None
+    return MeetingSpec(
+        starts_at=starts_at,
+        minutes=minutes,
+        place=_text(spec.place, field="meeting_place", errors=_PLACE, max_length=PLACE_MAX),
+        video_url=video_url,
+    )
+
+
+def _check_meeting_inside(starts_at, ends_at, meeting_starts_at):
+    if meeting_starts_at is not None and not starts_at <= meeting_starts_at < ends_at:
+        raise ValidationError(
+            {"meeting_starts_at": gettext("The meeting must start inside the session's period.")}
+        )
+
+
+def _set_meeting(session, meeting, meeting_starts_at):
+    """Copy `meeting` (a MeetingSpec or None) onto `session`, starting at `meeting_starts_at`."""
+    if meeting is None:
+        session.meeting_starts_at = session.meeting_minutes = None
+        session.meeting_place = session.meeting_video_url = ""
+    else:
+        session.meeting_starts_at = meeting_starts_at
+        session.meeting_minutes = meeting.minutes
+        session.meeting_place = meeting.place
+        session.meeting_video_url = meeting.video_url
+
+
+def _shift(moment, offset, tz):
+    """`moment` moved by `offset` on the wall clock of `tz`."""
+    return _from_local_naive(_local_naive(moment, tz) + offset, tz)
+
+
+def _offset(later, earlier, tz):
+    return _local_naive(later, tz) - _local_naive(earlier, tz)
+
+
+def _overlapping(client, periods, *, exclude=()):
+    """The client's non-cancelled sessions (not in `exclude`) overlapping any of `periods`;
+    sessions that only touch do not overlap."""
+    if not periods:
+        return []
+    start = min(begin for begin, _ in periods)
+    end = max(finish for _, finish in periods)
+    candidates = (
+        Session.objects.filter(client=client, starts_at__lt=end, ends_at__gt=start)
+        .not_cancelled()
+        .exclude(pk__in=[pk for pk in exclude if pk is not None])
+        .select_related("clinic", "provider__user")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        session
+        for session in candidates
+        if any(session.starts_at < finish and begin < session.ends_at for begin, finish in periods)
+    ]
+
+
+def _refuse_overlap(client, provider_periods, *, allow_overlap, exclude=()):
+    """Refuse a double booking; with another provider only unless `allow_overlap`.
+    `provider_periods`: (provider id, start, end) of each session to be written."""
+    in_way = _overlapping(client, [(b, e) for _, b, e in provider_periods], exclude=exclude)
+    same = [
+        s
+        for s in in_way
+        if any(
+            s.provider_id == pid and s.starts_at < e and b < s.ends_at
+            for pid, b, e in provider_periods
+        )
+    ]
+    if same:
+        raise Overlap(same)
+    if in_way and not allow_overlap:
+        raise Overlap(in_way, other_provider=True)
+
+
+def _is_double_booking(error):
+    return "session_no_double_booking" in str(error)
+
+
+def _check_due(due, starts_at, ends_at, field):
+    if due is not None and not starts_at < due <= ends_at:
+        raise ValidationError(
+            {field: gettext("Homework must be due after the session starts and by its end.")}
+        )
+
+
 def session_schedule(
     *,
     actor,
@@ -263,8 +487,11 @@ def session_schedule(
     repeat=1,
     homework=(),
     homework_applies_to=HOMEWORK_FOR_ALL,
+    meeting=None,
+    allow_overlap=False,
 ):
-    """Schedule a series, all or none; returns its sessions in order (DESIGN.md rules 1-3)."""
+    """Schedule a series, all or none; returns its sessions in order (DESIGN.md rules 1-3,
+    section 9: numbers, meetings, no double booking)."""
     scheduler = actor.provider_profile if actor.is_authenticated else None
     if scheduler is None:
         raise PermissionDenied(gettext("Only care providers can schedule sessions."))
@@ -306,20 +533,28 @@ def session_schedule(
     offsets = []
     for index, item in enumerate(items):
         due = _aware(item.due_at, clinic=clinic, field=f"homework-{index}")
-        if due is not None and due <= starts_at:
-            raise ValidationError(
-                {f"homework-{index}": gettext("Homework must be due after the start.")}
-            )
+        _check_due(due, starts_at, ends_at, f"homework-{index}")
         # Kept as a wall-clock offset from the start so it moves with each later session.
-        offsets.append(None if due is None else _local_naive(due, tz) - _local_naive(starts_at, tz))
+        offsets.append(None if due is None else _offset(due, starts_at, tz))
+    meeting = _meeting(meeting, clinic=clinic)
+    if meeting is not None:
+        _check_meeting_inside(starts_at, ends_at, meeting.starts_at)
+        meeting_offset = _offset(meeting.starts_at, starts_at, tz)
 
     series_id = uuid4()
     sessions = []
     try:
+        periods = series_times(starts_at=starts_at, ends_at=ends_at, repeat=repeat, tz=tz)
         with transaction.atomic():
-            for sequence, (start, end) in enumerate(
-                series_times(starts_at=starts_at, ends_at=ends_at, repeat=repeat, tz=tz), start=1
-            ):
+            # One scheduler at a time per client: numbers follow on, overlaps are seen.
+            Client.objects.select_for_update().filter(pk=client.pk).first()
+            _refuse_overlap(
+                client,
+                [(provider.pk, start, end) for start, end in periods],
+                allow_overlap=allow_overlap,
+            )
+            last = Session.objects.filter(client=client).aggregate(n=Max("number"))["n"] or 0
+            for sequence, (start, end) in enumerate(periods, start=1):
                 session = Session(
                     clinic=clinic,
                     client=client,
@@ -329,7 +564,11 @@ def session_schedule(
                     ends_at=end,
                     series_id=series_id,
                     sequence=sequence,
+                    number=last + sequence,
                 )
+                if meeting is not None:
+                    _set_meeting(session, meeting, _shift(start, meeting_offset, tz))
+                    _check_meeting_inside(start, end, session.meeting_starts_at)
                 session.full_clean()
                 session.save()
                 record(action="session.schedule", user=actor, obj=session)
@@ -347,6 +586,12 @@ def session_schedule(
                         )
                         for item, offset in zip(items, offsets, strict=True)
                     )
+    except IntegrityError as error:
+        if not _is_double_booking(error):
+            raise
+        # Another writer got there between our check and our insert (PostgreSQL only).
+        _refuse_overlap(client, [(provider.pk, s, e) for s, e in periods], allow_overlap=True)
+        raise
     except OverflowError:
         # Python's calendar ends with the year 9999; nothing has been saved.
         raise ValidationError(
@@ -367,6 +612,7 @@ def assignment_add(*, actor, session, title, instructions="", due_at=None):
     with transaction.atomic():
         session = _locked(Session, session)
         _require_open(session)
+        _check_due(due_at, session.starts_at, session.ends_at, "due_at")
         assignment = Assignment(
             session=session,
             title=item.title,
@@ -389,7 +635,10 @@ def assignment_submit(*, actor, assignment, response):
     response = _text(response, field="response", errors=_ANSWER, max_length=RESPONSE_MAX)
     with transaction.atomic():
         assignment = _locked(Assignment, assignment)
-        _require_open(assignment.session)
+        session = assignment.session
+        _require_open(session)
+        if timezone.now() < session.starts_at:
+            raise NotStarted(session)
         if assignment.feedback.exists():
             raise FeedbackExists()
         assignment.response = response
@@ -482,6 +731,8 @@ def session_close(*, actor, session, note="", force=False):
         session = _locked(Session, session)
         if session.status == Session.Status.CLOSED:
             raise AlreadyClosed()
+        if session.status == Session.Status.CANCELLED:
+            raise SessionCancelled()
         unfinished = unfinished_assignments(session)
         if unfinished and not force:
             raise NotReady([a.uuid for a in unfinished])
@@ -503,18 +754,231 @@ def session_close(*, actor, session, note="", force=False):
 
 
 def session_next(*, actor, session, now=None):
-    """What "Schedule next session" proposes (DESIGN.md rule 6), rounded up to the minute."""
+    """What "Schedule next session" proposes (DESIGN.md rule 6, section 9 rule 5): the end of
+    the client's latest non-cancelled session with that provider, or now if that has passed,
+    rounded up to the minute; as long as `session`."""
     _provider_on_team(actor, session.client)
     now = now or timezone.now()
-    if now > session.ends_at:
+    latest = (
+        Session.objects.filter(client_id=session.client_id, provider_id=session.provider_id)
+        .not_cancelled()
+        .aggregate(end=Max("ends_at"))["end"]
+    )
+    start = max(latest or session.ends_at, session.ends_at)
+    if now > start:
         start = now.replace(second=0, microsecond=0)
         if start < now:
             start += dt.timedelta(minutes=1)
-    else:
-        start = session.ends_at
     return SessionProposal(
         client=session.client,
         provider=session.provider,
         starts_at=start,
         ends_at=start + session.duration,
     )
+
+
+def _following(session):
+    """`session` and the later open sessions of its series, in order, locked."""
+    return list(
+        Session.objects.select_for_update()
+        .filter(series_id=session.series_id, sequence__gte=session.sequence)
+        .filter(Q(pk=session.pk) | Q(status=Session.Status.OPEN))
+        .select_related("clinic", "client", "provider__user")
+        .order_by("sequence")
+    )
+
+
+def _targets(session, apply_to):
+    if apply_to not in (APPLY_TO_THIS, APPLY_TO_FOLLOWING):
+        raise ValidationError({"apply_to": gettext("Choose 'this' or 'following'.")})
+    targets = _following(session)
+    _require_open(targets[0])
+    return targets if apply_to == APPLY_TO_FOLLOWING else targets[:1]
+
+
+def _value(value):
+    """A field's value as kept in a change's history."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, CareProvider):
+        return value.user.full_name
+    return value
+
+
+_CHANGED_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "provider",
+    "meeting_starts_at",
+    "meeting_minutes",
+    "meeting_place",
+    "meeting_video_url",
+)
+UNCHANGED = object()
+
+
+def session_change(
+    *,
+    actor,
+    session,
+    apply_to=APPLY_TO_THIS,
+    starts_at=UNCHANGED,
+    ends_at=UNCHANGED,
+    provider=UNCHANGED,
+    meeting=UNCHANGED,
+    allow_overlap=False,
+    now=None,
+):
+    """Change an open session's meeting (a MeetingSpec, or None to remove it), holding provider
+    and, before it starts, its period; for this session or this and the later ones of its series,
+    which shift by the same amount on the wall clock (DESIGN.md section 9, rule 2). Returns the
+    sessions changed; each change is kept with who, when and what."""
+    changer = _provider_on_team(actor, session.client)
+    now = now or timezone.now()
+    clinic = session.clinic
+    tz = clinic.tzinfo
+    team = set(
+        CareTeamMembership.objects.filter(client_id=session.client_id).values_list(
+            "provider_id", flat=True
+        )
+    )
+    if provider is not UNCHANGED and (
+        not isinstance(provider, CareProvider) or provider.pk not in team
+    ):
+        raise ValidationError(
+            {"provider": gettext("The session must be held by the client's care team.")}
+        )
+    if meeting is not UNCHANGED:
+        meeting = _meeting(meeting, clinic=clinic)
+    new_start = (
+        session.starts_at
+        if starts_at is UNCHANGED
+        else _aware(starts_at, clinic=clinic, field="starts_at")
+    )
+    new_end = (
+        session.ends_at if ends_at is UNCHANGED else _aware(ends_at, clinic=clinic, field="ends_at")
+    )
+    if new_start is None:
+        raise ValidationError({"starts_at": gettext("Give the start of the session.")})
+    if new_end is None:
+        raise ValidationError({"ends_at": gettext("Give the end of the session.")})
+    try:
+        with transaction.atomic():
+            targets = _targets(session, apply_to)
+            first = targets[0]
+            period_moves = (new_start, new_end) != (first.starts_at, first.ends_at)
+            if period_moves and now >= first.starts_at:
+                raise ValidationError(
+                    {
+                        "starts_at": gettext(
+                            "The period can only be changed before the session starts."
+                        )
+                    }
+                )
+            if new_end <= new_start:
+                raise ValidationError({"ends_at": gettext("The session must end after it starts.")})
+            start_shift = _offset(new_start, first.starts_at, tz)
+            end_shift = _offset(new_end, first.ends_at, tz)
+            if meeting not in (UNCHANGED, None):
+                _check_meeting_inside(new_start, new_end, meeting.starts_at)
+                meeting_offset = _offset(meeting.starts_at, new_start, tz)
+            plans = []
+            for target in targets:
+                before = {name: getattr(target, name) for name in _CHANGED_FIELDS}
+                start = _shift(target.starts_at, start_shift, tz)
+                end = _shift(target.ends_at, end_shift, tz)
+                old_offset = (
+                    None
+                    if target.meeting_starts_at is None
+                    else _offset(target.meeting_starts_at, target.starts_at, tz)
+                )
+                target.starts_at, target.ends_at = start, end
+                if provider is not UNCHANGED:
+                    target.provider = provider
+                if meeting is UNCHANGED:
+                    if old_offset is not None:
+                        target.meeting_starts_at = _shift(start, old_offset, tz)
+                elif meeting is None:
+                    _set_meeting(target, None, None)
+                else:
+                    _set_meeting(target, meeting, _shift(start, meeting_offset, tz))
+                _check_meeting_inside(start, end, target.meeting_starts_at)
+                after = {name: getattr(target, name) for name in _CHANGED_FIELDS}
+                changed = {
+                    name: [_value(before[name]), _value(after[name])]
+                    for name in _CHANGED_FIELDS
+                    if before[name] != after[name]
+                }
+                if changed:
+                    plans.append((target, changed, start - before["starts_at"]))
+            if not plans:
+                return []
+            _refuse_overlap(
+                first.client,
+                [(t.provider_id, t.starts_at, t.ends_at) for t, _, _ in plans],
+                allow_overlap=allow_overlap,
+                exclude=[t.pk for t, _, _ in plans],
+            )
+            # Latest first when moving later (earliest first when earlier): no two rows of
+            # the series overlap on the way, which the exclusion constraint would refuse.
+            forwards = start_shift > dt.timedelta(0)
+            for target, changed, moved in sorted(
+                plans, key=lambda plan: plan[0].sequence, reverse=forwards
+            ):
+                target.full_clean(exclude=["client", "clinic", "created_by"])
+                target.save()
+                if "starts_at" in changed or "ends_at" in changed:
+                    _move_homework(target, moved)
+                SessionChange.objects.create(
+                    session=target, clinic_id=target.clinic_id, changed_by=changer, fields=changed
+                )
+                record(action="session.change", user=actor, obj=target)
+    except IntegrityError as error:
+        if not _is_double_booking(error):
+            raise
+        raise Overlap(
+            _overlapping(session.client, [(new_start, new_end)], exclude=[session.pk])
+        ) from None
+    return [target for target, _, _ in sorted(plans, key=lambda plan: plan[0].sequence)]
+
+
+def _move_homework(session, moved):
+    """Homework due times follow the session's start, kept inside its period (rule 7)."""
+    for assignment in session.assignments.select_for_update():
+        due = assignment.due_at + moved
+        due = min(max(due, session.starts_at + dt.timedelta(minutes=1)), session.ends_at)
+        if due != assignment.due_at:
+            assignment.due_at = due
+            assignment.save(update_fields=["due_at"])
+
+
+def session_cancel(*, actor, session, reason, apply_to=APPLY_TO_THIS):
+    """Cancel an open session, alone or with the later ones of its series, with a reason
+    (DESIGN.md section 9, rule 3). Returns the sessions cancelled."""
+    canceller = _provider_on_team(actor, session.client)
+    reason = _text(reason, field="reason", errors=_REASON, max_length=NOTE_MAX)
+    with transaction.atomic():
+        targets = _targets(session, apply_to)
+        now = timezone.now()
+        for target in targets:
+            # Conditional, so that even without row locks (SQLite) only one cancel wins.
+            updated = Session.objects.filter(pk=target.pk, status=Session.Status.OPEN).update(
+                status=Session.Status.CANCELLED,
+                cancelled_at=now,
+                cancelled_by=canceller,
+                cancel_reason=reason,
+            )
+            if not updated:
+                raise SessionCancelled()
+            target.status, target.cancelled_at = Session.Status.CANCELLED, now
+            target.cancelled_by, target.cancel_reason = canceller, reason
+            SessionChange.objects.create(
+                session=target,
+                clinic_id=target.clinic_id,
+                changed_by=canceller,
+                kind=SessionChange.Kind.CANCEL,
+                fields={"status": [Session.Status.OPEN.value, Session.Status.CANCELLED.value]},
+                reason=reason,
+            )
+            record(action="session.cancel", user=actor, obj=target)
+    return targets
