@@ -56,9 +56,11 @@ run: $(STAMP) $(MO)
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# PostgreSQL when DATABASE_URL is set, the SQLite default otherwise.
+# PostgreSQL when DATABASE_URL is set, the SQLite default otherwise. One worker per core
+# (pytest-xdist; each its own test database and Redis database): TEST_WORKERS=0 for one process.
+TEST_WORKERS ?= auto
 test: $(STAMP) $(MO)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The browser tests (tests/e2e, marked e2e, left out of `make test`): Playwright drives
 # Debian's Chromium against a live server, with axe-core on every page and screenshots in
