@@ -190,10 +190,12 @@ def test_session_shape(api, session, client_profile, provider, clinic_admin):
     services.message_post(actor=client_profile.user, session=session, body="Hi")
     body = api(provider.user).get(f"{API}/sessions/{session.uuid}/").json()
     assert set(body) == {
-        "id", "series_id", "sequence", "client", "provider", "created_by", "starts_at",
-        "ends_at", "status", "timing", "closed_at", "closed_by", "close_note", "assignments",
+        "id", "series_id", "sequence", "number", "client", "provider", "created_by",
+        "starts_at", "ends_at", "meeting", "status", "timing", "closed_at", "closed_by",
+        "close_note", "cancelled_at", "cancelled_by", "cancel_reason", "assignments",
         "messages",
     }  # fmt: skip
+    assert (body["number"], body["meeting"], body["cancelled_by"]) == (1, None, None)
     assert body["client"] == {"id": str(client_profile.uuid), "name": "Chloe Client"}
     assert body["provider"] == {"id": str(provider.uuid), "name": "Ben Provider"}
     assert body["created_by"] == {"id": str(clinic_admin.uuid), "name": "Ava Admin"}

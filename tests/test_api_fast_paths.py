@@ -27,7 +27,13 @@ def caseload(provider, client_profile, other_client, clinic_admin):
     sessions = [
         *schedule(by=provider, client=client_profile, start=START, repeat=7),
         *schedule(by=provider, client=other_client, start=START, repeat=5),
-        *schedule(by=clinic_admin, client=client_profile, provider=clinic_admin, start=START),
+        # The week before Ben's: one client's sessions never overlap.
+        *schedule(
+            by=clinic_admin,
+            client=client_profile,
+            provider=clinic_admin,
+            start=START - dt.timedelta(days=7),
+        ),
     ]
     services.session_close(actor=provider.user, session=sessions[0], note="Done", force=True)
     return sessions

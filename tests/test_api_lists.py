@@ -10,6 +10,7 @@ from .api_helpers import API, token_client
 from .sessions_helpers import schedule
 
 START = dt.datetime(2027, 3, 1, 14, 0, tzinfo=dt.UTC)  # Monday 09:00 in New York
+PAST = dt.datetime(2024, 3, 4, 14, 0, tzinfo=dt.UTC)  # started: homework can be submitted
 
 
 @pytest.fixture
@@ -42,7 +43,8 @@ def test_list_is_paginated(ben, provider, client_profile):
 @pytest.mark.parametrize(("page_size", "count"), [("1", 1), ("100", 100), ("500", 100)])
 def test_page_size_up_to_100(ben, provider, client_profile, page_size, count):
     weekly(52, by=provider, client=client_profile)
-    weekly(52, by=provider, client=client_profile)
+    # The next year: one client's sessions with one provider never overlap.
+    schedule(by=provider, client=client_profile, start=START + dt.timedelta(weeks=52), repeat=52)
     body = ben.get(f"{API}/sessions/", {"page_size": page_size}).json()
     assert (body["count"], len(body["results"])) == (104, count)
 
@@ -161,10 +163,17 @@ DETAIL_QUERIES = 8
 
 
 def sessions_with_everything(n, *, client_profile, provider, clinic_admin):
-    """n sessions, each with two homework items (one answered with feedback) and messages
-    from both sides."""
-    sessions = weekly(
-        n, by=clinic_admin, client=client_profile, provider=provider, homework=["Read", "Walk"]
+    """n sessions, each with a meeting, two homework items (one answered with feedback) and
+    messages from both sides; every second one then cancelled."""
+    sessions = services.session_schedule(
+        actor=clinic_admin.user,
+        client=client_profile,
+        provider=provider,
+        starts_at=PAST,
+        ends_at=PAST + dt.timedelta(weeks=1),
+        repeat=n,
+        homework=[services.HomeworkSpec(title="Read"), services.HomeworkSpec(title="Walk")],
+        meeting=services.MeetingSpec(starts_at=PAST, place="Room 2"),
     )
     for session in sessions:
         assignment = session.assignments.order_by("pk").first()
@@ -172,6 +181,8 @@ def sessions_with_everything(n, *, client_profile, provider, clinic_admin):
         services.feedback_give(actor=provider.user, assignment=assignment, body="Good.")
         services.message_post(actor=provider.user, session=session, body="How is it going?")
         services.message_post(actor=client_profile.user, session=session, body="Fine.")
+    for session in sessions[1::2]:
+        services.session_cancel(actor=provider.user, session=session, reason="Ill.")
     return sessions
 
 
@@ -187,9 +198,14 @@ def test_session_list_query_count_does_not_grow(
     with django_assert_num_queries(LIST_QUERIES[who]):
         body = caller.get(f"{API}/sessions/").json()
         assert len(body["results"]) == n
-        for row in body["results"]:
+        for number, row in enumerate(body["results"], start=1):
+            assert row["number"] == number
+            assert row["meeting"]["place"] == "Room 2"
             assert row["provider"]["name"] == "Ben Provider"
             assert row["created_by"]["name"] == "Ava Admin"
+            assert (row["cancelled_by"] or {}).get("name") == (
+                None if number % 2 else "Ben Provider"
+            )
             assert [len(a["feedback"]) for a in row["assignments"]] == [1, 0]
             assert {m["author"]["role"] for m in row["messages"]} == {"provider", "client"}
 

@@ -82,6 +82,21 @@ def varied(people):
 
     schedule(by=admin, client=chloe, start=SUMMER, repeat=2, homework=["Plan"], applies_to="first")
     schedule(by=ben, client=chloe, start=SUMMER + 10 * WEEK)  # nothing in it
+    # A meeting in each session of a series, and the second one cancelled.
+    met = services.session_schedule(
+        actor=ben.user,
+        client=chloe,
+        starts_at=SUMMER + 12 * WEEK,
+        ends_at=SUMMER + 13 * WEEK,
+        repeat=2,
+        meeting=services.MeetingSpec(
+            starts_at=SUMMER + 12 * WEEK + dt.timedelta(hours=1, microseconds=5),
+            minutes=45,
+            place="Room <2> & «café»",
+            video_url="https://video.example/room?a=1&b=2",
+        ),
+    )
+    services.session_cancel(actor=admin.user, session=met[1], reason="Moved <away>.")
     return people
 
 
@@ -114,6 +129,7 @@ def test_sessions_are_what_the_serializer_gives(varied, who):
         assert rendered(answers([sessions[2].pk], now=now)) == rendered([expected[2]])
     assert {s["timing"] for s in fast} == set(Session.Timing.values)
     assert {a["author"]["role"] for s in fast for a in s["messages"]} == {"provider", "client", ""}
+    assert [s["status"] for s in fast if s["meeting"]] == ["open", "cancelled"]
 
 
 def test_each_assignment_is_what_the_serializer_gives(varied):
@@ -157,10 +173,10 @@ def test_the_write_endpoints_answer_the_serializers_json(people):
         with timezone.override(people.clinic.tzinfo):
             return rendered(serializer.data)
 
-    body = {
+    body = {  # started: homework can be submitted
         "client": str(people.chloe.uuid),
-        "starts_at": "2027-03-01T09:00",
-        "ends_at": "2027-03-08T09:00",
+        "starts_at": "2024-03-04T09:00",
+        "ends_at": "2024-03-11T09:00",
         "repeat": 2,
         "homework": [{"title": "Journal", "instructions": "Daily."}],
     }

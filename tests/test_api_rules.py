@@ -38,8 +38,9 @@ def test_schedule_held_by_another_provider_of_the_care_team(
     [session] = response.json()["sessions"]
     assert session["provider"]["id"] == str(clinic_admin.uuid)
     assert session["created_by"]["id"] == str(provider.uuid)
-    # Without `provider`, the scheduler holds the session.
-    response = post(ben, "/sessions/", schedule_body(client_profile))
+    # Without `provider`, the scheduler holds the session (the week after: no overlap).
+    later = schedule_body(client_profile, starts_at="2027-03-08T09:00", ends_at="2027-03-15T09:00")
+    response = post(ben, "/sessions/", later)
     assert response.json()["sessions"][0]["provider"]["id"] == str(provider.uuid)
 
 

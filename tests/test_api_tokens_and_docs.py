@@ -189,7 +189,9 @@ def test_schema_has_every_endpoint_of_the_design(schema):
         ("GET", "/api/v1/sessions/"),
         ("POST", "/api/v1/sessions/"),
         ("GET", "/api/v1/sessions/{id}/"),
+        ("PATCH", "/api/v1/sessions/{id}/"),
         ("POST", "/api/v1/sessions/{id}/close/"),
+        ("POST", "/api/v1/sessions/{id}/cancel/"),
         ("POST", "/api/v1/sessions/{id}/assignments/"),
         ("POST", "/api/v1/assignments/{id}/submit/"),
         ("POST", "/api/v1/assignments/{id}/feedback/"),
@@ -207,11 +209,12 @@ def test_schema_documents_every_body_and_error_status(schema):
             assert any(s.startswith("2") for s in statuses), where
             if "{id}" in path:
                 assert "404" in statuses, where
-            if method == "post":
+            if method in {"post", "patch"}:
                 assert operation["requestBody"]["content"]["application/json"]["schema"], where
-                assert "400" in statuses, where
-            if method == "post" and path != "/api/v1/sessions/":
-                assert "409" in statuses, where
+                # Every write: its state conflicts, the Idempotency-Key and its reuse (422).
+                assert {"400", "409", "422"} <= statuses, where
+                headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+                assert headers == ["Idempotency-Key"], where
             for status, response in operation["responses"].items():
                 assert response["description"], (where, status)
                 assert response["content"]["application/json"]["schema"], (where, status)
@@ -220,8 +223,9 @@ def test_schema_documents_every_body_and_error_status(schema):
 def test_schema_describes_the_session_shape(schema):
     session = schema["components"]["schemas"]["Session"]["properties"]
     assert set(session) == {
-        "id", "series_id", "sequence", "client", "provider", "created_by", "starts_at",
-        "ends_at", "status", "timing", "closed_at", "closed_by", "close_note", "assignments",
+        "id", "series_id", "sequence", "number", "client", "provider", "created_by",
+        "starts_at", "ends_at", "meeting", "status", "timing", "closed_at", "closed_by",
+        "close_note", "cancelled_at", "cancelled_by", "cancel_reason", "assignments",
         "messages",
     }  # fmt: skip
     timing = session["timing"]["allOf"][0]["$ref"].rsplit("/", 1)[1]
@@ -230,6 +234,17 @@ def test_schema_describes_the_session_shape(schema):
         "in_progress",
         "overdue",
         "closed",
+        "cancelled",
+    }
+    status = session["status"]["$ref"].rsplit("/", 1)[1]
+    assert set(schema["components"]["schemas"][status]["enum"]) == {"open", "closed", "cancelled"}
+    meeting = session["meeting"]["allOf"][0]["$ref"].rsplit("/", 1)[1]
+    assert session["meeting"]["nullable"] is True
+    assert set(schema["components"]["schemas"][meeting]["properties"]) == {
+        "starts_at",
+        "minutes",
+        "place",
+        "video_url",
     }
 
 

@@ -8,14 +8,30 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from sessions_app import services
 
+# The services name a meeting's fields as the model does; the API nests them as it reads them.
+_MEETING_PREFIX = "meeting_"
+
+
+class CodedError(exceptions.APIException):
+    """A refusal made in the API layer itself, answered as `{detail, code}`."""
+
+    def __init__(self, detail, *, code, status_code):
+        super().__init__(detail, code)
+        self.status_code = status_code
+        self.code = code
+
 
 def _field_errors(error):
-    if hasattr(error, "error_dict"):
-        return {
-            field if field != "__all__" else "non_field_errors": [str(m) for m in messages]
-            for field, messages in error.message_dict.items()
-        }
-    return {"non_field_errors": list(error.messages)}
+    if not hasattr(error, "error_dict"):
+        return {"non_field_errors": list(error.messages)}
+    errors = {}
+    for field, messages in error.message_dict.items():
+        messages = [str(m) for m in messages]
+        if field.startswith(_MEETING_PREFIX):
+            errors.setdefault("meeting", {})[field.removeprefix(_MEETING_PREFIX)] = messages
+        else:
+            errors[field if field != "__all__" else "non_field_errors"] = messages
+    return errors
 
 
 def exception_handler(exc, context):
@@ -23,6 +39,8 @@ def exception_handler(exc, context):
         body = {"detail": exc.detail, "code": exc.code}
         body.update({key: _jsonable(value) for key, value in exc.extra.items()})
         return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, CodedError):
+        return Response({"detail": exc.detail, "code": exc.code}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_field_errors(exc))
     if isinstance(exc, PermissionDenied) and exc.args:

@@ -59,6 +59,7 @@ def sessions(rows, *, now=None):
         uuid,
         series_id,
         sequence,
+        number,
         client_uuid,
         client_name,
         provider_uuid,
@@ -67,11 +68,19 @@ def sessions(rows, *, now=None):
         created_by_name,
         starts_at,
         ends_at,
+        meeting_starts_at,
+        meeting_minutes,
+        meeting_place,
+        meeting_video_url,
         status,
         closed_at,
         closed_by_uuid,
         closed_by_name,
         close_note,
+        cancelled_at,
+        cancelled_by_uuid,
+        cancelled_by_name,
+        cancel_reason,
     ) in rows.sessions:
         starts_at, ends_at = moment(starts_at), moment(ends_at)
         answers.append(
@@ -79,11 +88,20 @@ def sessions(rows, *, now=None):
                 "id": uid(uuid),
                 "series_id": uid(series_id),
                 "sequence": sequence,
+                "number": number,
                 "client": person(client_uuid, client_name),
                 "provider": person(provider_uuid, provider_name),
                 "created_by": person(created_by_uuid, created_by_name),
                 "starts_at": when(starts_at, tz),
                 "ends_at": when(ends_at, tz),
+                "meeting": None
+                if meeting_starts_at is None
+                else {
+                    "starts_at": when(moment(meeting_starts_at), tz),
+                    "minutes": meeting_minutes,
+                    "place": meeting_place,
+                    "video_url": meeting_video_url,
+                },
                 "status": status,
                 "timing": Session.timing_of(status, starts_at, ends_at, now).value,
                 "closed_at": when(moment(closed_at), tz),
@@ -91,6 +109,11 @@ def sessions(rows, *, now=None):
                 if closed_by_uuid is None
                 else person(closed_by_uuid, closed_by_name),
                 "close_note": close_note,
+                "cancelled_at": when(moment(cancelled_at), tz),
+                "cancelled_by": None
+                if cancelled_by_uuid is None
+                else person(cancelled_by_uuid, cancelled_by_name),
+                "cancel_reason": cancel_reason,
                 "assignments": assignments.get(pk, []),
                 "messages": messages.get(pk, []),
             }

@@ -12,11 +12,15 @@ from sessions_app import selectors, services
 from sessions_app.models import (
     FEEDBACK_MAX,
     INSTRUCTIONS_MAX,
+    MEETING_MINUTES,
+    MEETING_MINUTES_DEFAULT,
     MESSAGE_MAX,
     NOTE_MAX,
+    PLACE_MAX,
     REPEAT_MAX,
     RESPONSE_MAX,
     TITLE_MAX,
+    VIDEO_URL_MAX,
     Assignment,
     Feedback,
     Message,
@@ -91,12 +95,28 @@ class MessageSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "body", "created_at"]
 
 
+class MeetingSerializer(serializers.Serializer):
+    """A session's meeting: the appointment inside its period (DESIGN.md section 9)."""
+
+    starts_at = serializers.DateTimeField(source="meeting_starts_at")
+    minutes = serializers.IntegerField(source="meeting_minutes")
+    place = serializers.CharField(source="meeting_place", help_text="Free text; may be empty.")
+    video_url = serializers.CharField(
+        source="meeting_video_url", help_text="An https:// link, or empty."
+    )
+
+
 class SessionSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid")
+    number = serializers.IntegerField(
+        help_text="The session's number in the client's care: continues across series."
+    )
     client = PersonSerializer()
     provider = PersonSerializer()
     created_by = PersonSerializer()
+    meeting = serializers.SerializerMethodField()
     closed_by = PersonSerializer(allow_null=True)
+    cancelled_by = PersonSerializer(allow_null=True)
     timing = serializers.SerializerMethodField()
     assignments = AssignmentSerializer(many=True)
     messages = MessageSerializer(many=True)
@@ -107,16 +127,21 @@ class SessionSerializer(serializers.ModelSerializer):
             "id",
             "series_id",
             "sequence",
+            "number",
             "client",
             "provider",
             "created_by",
             "starts_at",
             "ends_at",
+            "meeting",
             "status",
             "timing",
             "closed_at",
             "closed_by",
             "close_note",
+            "cancelled_at",
+            "cancelled_by",
+            "cancel_reason",
             "assignments",
             "messages",
         ]
@@ -125,9 +150,17 @@ class SessionSerializer(serializers.ModelSerializer):
     def get_timing(self, session):
         return session.timing_at(self.context.get("now") or timezone.now()).value
 
+    @extend_schema_field(MeetingSerializer(allow_null=True))
+    def get_meeting(self, session):
+        return MeetingSerializer(session).data if session.has_meeting else None
+
 
 class ScheduledSerializer(serializers.Serializer):
     series_id = serializers.UUIDField()
+    sessions = SessionSerializer(many=True)
+
+
+class SessionsSerializer(serializers.Serializer):
     sessions = SessionSerializer(many=True)
 
 
@@ -156,10 +189,22 @@ class ClientSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "email", "care_team"]
 
 
-class ConflictSerializer(serializers.Serializer):
+class CodedErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    code = serializers.CharField()
-    unfinished = serializers.ListField(child=serializers.UUIDField(), required=False)
+    code = serializers.CharField(help_text="Stable, for programs; `detail` is for people.")
+
+
+class ConflictSerializer(CodedErrorSerializer):
+    unfinished = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        help_text="With `not_ready`: the homework not completed or without feedback.",
+    )
+    sessions = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        help_text="With `overlap` and `overlap_other_provider`: the sessions in the way.",
+    )
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -248,6 +293,31 @@ class HomeworkInSerializer(serializers.Serializer):
     )
 
 
+class MeetingInSerializer(serializers.Serializer):
+    starts_at = TimeField(
+        help_text="Inside the session's period. In a series, each later session gets the "
+        "meeting at the same offset from its start, on the clinic's wall clock."
+    )
+    minutes = StrictIntegerField(
+        min_value=MEETING_MINUTES[0],
+        max_value=MEETING_MINUTES[1],
+        default=MEETING_MINUTES_DEFAULT,
+        help_text=f"The meeting's length. Default: {MEETING_MINUTES_DEFAULT}.",
+    )
+    place = TextField(max_length=PLACE_MAX, required=False, help_text='A room, "phone"...')
+    video_url = TextField(
+        max_length=VIDEO_URL_MAX,
+        required=False,
+        help_text="A full https:// address (400 otherwise), or empty.",
+    )
+
+
+ALLOW_OVERLAP_HELP = (
+    "Schedule anyway when another provider's session of the client is in the way (409 "
+    "`overlap_other_provider` otherwise). An overlap with the same provider is never allowed."
+)
+
+
 class ScheduleInSerializer(serializers.Serializer):
     client = StrictUUIDField(help_text="A client on your care team (`GET /api/v1/clients/`).")
     provider = StrictUUIDField(
@@ -274,6 +344,10 @@ class ScheduleInSerializer(serializers.Serializer):
         # DRF's message echoes the value, and a lone surrogate ("\ud800") breaks UTF-8: a 500.
         error_messages={"invalid_choice": _("Choose 'all' or 'first'.")},
     )
+    meeting = MeetingInSerializer(
+        required=False, allow_null=True, default=None, help_text="Default: no meeting."
+    )
+    allow_overlap = StrictBooleanField(required=False, default=False, help_text=ALLOW_OVERLAP_HELP)
 
     def validate_client(self, value):
         client = selectors.api_client(viewer=self.context["request"].user, client_id=value)
@@ -282,12 +356,7 @@ class ScheduleInSerializer(serializers.Serializer):
         return client
 
     def validate_provider(self, value):
-        if value is None:
-            return None
-        provider = selectors.api_provider(viewer=self.context["request"].user, provider_id=value)
-        if provider is None:
-            raise serializers.ValidationError(gettext("Unknown provider."))
-        return provider
+        return None if value is None else _known_provider(self, value)
 
 
 class CloseInSerializer(serializers.Serializer):
@@ -301,6 +370,49 @@ class CloseInSerializer(serializers.Serializer):
         default=False,
         help_text="Close although some homework is unfinished; needs a `note`.",
     )
+
+
+def _known_provider(serializer, value):
+    provider = selectors.api_provider(viewer=serializer.context["request"].user, provider_id=value)
+    if provider is None:
+        raise serializers.ValidationError(gettext("Unknown provider."))
+    return provider
+
+
+APPLY_TO = {
+    "choices": [services.APPLY_TO_THIS, services.APPLY_TO_FOLLOWING],
+    "default": services.APPLY_TO_THIS,
+    "help_text": "`this`: this session only; `following`: this one and the later open "
+    "sessions of its series.",
+    "error_messages": {"invalid_choice": _("Choose 'this' or 'following'.")},
+}
+
+
+class SessionChangeInSerializer(serializers.Serializer):
+    """Only the fields given change; the others stay as they are."""
+
+    apply_to = serializers.ChoiceField(**APPLY_TO)
+    starts_at = TimeField(
+        required=False,
+        help_text="Only before the session starts. With `following`, later sessions shift "
+        "by the same amount on the clinic's wall clock.",
+    )
+    ends_at = TimeField(required=False, help_text="Only before the session starts.")
+    provider = StrictUUIDField(
+        required=False, help_text="Who holds the session: a provider on the client's care team."
+    )
+    meeting = MeetingInSerializer(
+        required=False, allow_null=True, help_text="The new meeting; `null` removes it."
+    )
+    allow_overlap = StrictBooleanField(required=False, default=False, help_text=ALLOW_OVERLAP_HELP)
+
+    def validate_provider(self, value):
+        return _known_provider(self, value)
+
+
+class CancelInSerializer(serializers.Serializer):
+    reason = TextField(max_length=NOTE_MAX, help_text="Why the session is cancelled (kept).")
+    apply_to = serializers.ChoiceField(**APPLY_TO)
 
 
 class AssignmentInSerializer(HomeworkInSerializer):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sessions/", views.SessionListView.as_view(), name="session-list"),
     path("sessions/<str:id>/", views.SessionDetailView.as_view(), name="session-detail"),
     path("sessions/<str:id>/close/", views.SessionCloseView.as_view(), name="session-close"),
+    path("sessions/<str:id>/cancel/", views.SessionCancelView.as_view(), name="session-cancel"),
     path(
         "sessions/<str:id>/assignments/",
         views.AssignmentCreateView.as_view(),

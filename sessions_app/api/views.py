@@ -17,6 +17,7 @@ from sessions_app import selectors, services
 
 from . import output
 from . import serializers as s
+from .idempotency import IdempotentWrites, extend_write_schema
 
 NOT_LOGGED_IN = OpenApiResponse(s.ErrorSerializer, description="Not logged in.")
 FORBIDDEN = OpenApiResponse(s.ErrorSerializer, description="Your role may not do this.")
@@ -43,8 +44,11 @@ BAD_INPUT = OpenApiResponse(
 CONFLICT = OpenApiResponse(
     s.ConflictSerializer,
     description="The session's state forbids it: `session_closed` (a closed session is "
-    "read-only), `already_closed`, `not_ready` (with the `unfinished` assignment ids), "
-    "`feedback_given` (an answer with feedback can no longer be edited).",
+    "read-only), `session_cancelled` (so is a cancelled one), `already_closed`, `not_ready` "
+    "(with the `unfinished` assignment ids), `feedback_given` (an answer with feedback can no "
+    "longer be edited), `not_started` (homework opens when its session starts), `overlap` and "
+    "`overlap_other_provider` (with the ids of the `sessions` in the way), or "
+    "`idempotency_key_in_use` (a request with this Idempotency-Key is still being answered).",
 )
 THROTTLED = OpenApiResponse(
     s.ErrorSerializer,
@@ -69,9 +73,10 @@ def found(obj):
     return obj
 
 
-class RequesterMixin:
+class RequesterMixin(IdempotentWrites):
     """Answer in the requester's language and clinic clock. Done here, not in middleware:
-    DRF authenticates inside the view, so a token's person is known only here."""
+    DRF authenticates inside the view, so a token's person is known only here. Every write
+    honours Idempotency-Key (IdempotentWrites)."""
 
     _language_before = None
 
@@ -187,18 +192,23 @@ class SessionListView(RequesterMixin, generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(
+    @extend_write_schema(
         summary="Schedule a session or a series (providers)",
         description="1 to 52 chained sessions, all created or none: session k+1 starts when "
         "session k ends and lasts as long as the first, on the clinic's wall clock (a Monday "
         "09:00 series stays at 09:00 across daylight-saving changes). Homework goes to every "
-        "session (each its own copy) or to the first only. 400 for an unknown client or "
-        "provider, one outside the care team or the clinic, or an end not after the start. "
-        "Clients get 403.",
+        "session (each its own copy) or to the first only; so does the `meeting`, at the same "
+        "offset from each session's start. Numbers continue the client's earlier sessions. "
+        "400 for an unknown client or provider, one outside the care team or the clinic, an "
+        "end not after the start, a meeting outside the period or homework due outside it. "
+        "409 `overlap` when a session of the client with the same provider is in the way, "
+        "`overlap_other_provider` with another provider unless `allow_overlap`. Clients get "
+        "403.",
         request=s.ScheduleInSerializer,
         responses={
             201: OpenApiResponse(s.ScheduledSerializer, description="The series, in order."),
             400: BAD_INPUT,
+            409: CONFLICT,
             **COMMON,
         },
     )
@@ -216,10 +226,17 @@ class SessionListView(RequesterMixin, generics.ListAPIView):
             repeat=v["repeat"],
             homework=[services.HomeworkSpec(**item) for item in v["homework"]],
             homework_applies_to=v["homework_applies_to"],
+            meeting=meeting_spec(v["meeting"]),
+            allow_overlap=v["allow_overlap"],
         )
         rows = selectors.api_session_rows(session_ids=[x.pk for x in sessions])
         body = {"series_id": str(sessions[0].series_id), "sessions": output.sessions(rows)}
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+def meeting_spec(data):
+    """A validated MeetingInSerializer's data as the services take it (None: no meeting)."""
+    return None if data is None else services.MeetingSpec(**data)
 
 
 class SessionObjectMixin(RequesterMixin):
@@ -231,6 +248,10 @@ class SessionObjectMixin(RequesterMixin):
     def session_answer(self, pk):
         [answer] = output.sessions(selectors.api_session_rows(session_ids=[pk]))
         return answer
+
+    def sessions_answer(self, sessions):
+        ids = [x.pk for x in sessions]
+        return {"sessions": output.sessions(selectors.api_session_rows(session_ids=ids))}
 
 
 ID = OpenApiParameter(
@@ -253,9 +274,76 @@ class SessionDetailView(SessionObjectMixin, APIView):
         pk = found(selectors.api_session_id(viewer=request.user, session_id=parse_uuid(id)))
         return Response(self.session_answer(pk))
 
+    @extend_write_schema(
+        summary="Change a session, or it and the later ones of its series (providers)",
+        description="A provider on the care team changes an open session's meeting (`null` "
+        "removes it), holding provider and, before the session starts, its `starts_at` and "
+        "`ends_at` (400 after). Only the fields given change. With `apply_to: following`, the "
+        "later open sessions of the series change too and shift by the same amount on the "
+        "clinic's wall clock. Every change is kept with who, when and what. Answers the "
+        "sessions changed, in series order; when the request changes nothing, the session "
+        "itself, unchanged. 409 `session_closed` or `session_cancelled` for a session that is "
+        "not open, `overlap` / `overlap_other_provider` (without `allow_overlap`) when the "
+        "new period meets another session of the client. Clients get 403.",
+        parameters=[ID],
+        request=s.SessionChangeInSerializer,
+        responses={
+            200: OpenApiResponse(
+                s.SessionsSerializer,
+                description="The sessions changed (or the session itself when nothing changed).",
+            ),
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            **COMMON,
+        },
+    )
+    def patch(self, request, id):
+        session = self.get_session(id)
+        require_provider(request.user)
+        data = s.SessionChangeInSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        # Only the fields sent: the others stay services.UNCHANGED.
+        if "meeting" in v:
+            v["meeting"] = meeting_spec(v["meeting"])
+        changed = services.session_change(actor=request.user, session=session, **v)
+        return Response(self.sessions_answer(changed or [session]))
+
+
+class SessionCancelView(SessionObjectMixin, APIView):
+    @extend_write_schema(
+        summary="Cancel a session, or it and the later ones of its series (providers)",
+        description="An open session is cancelled with a `reason` (400 without); with "
+        "`apply_to: following`, the later open sessions of its series too. A cancelled "
+        "session is read-only and left out of counts, to-do lists and overlap checks. 409 "
+        "`session_cancelled` or `session_closed` for a session that is not open. Clients get "
+        "403.",
+        parameters=[ID],
+        request=s.CancelInSerializer,
+        responses={
+            200: OpenApiResponse(
+                s.SessionsSerializer, description="The sessions cancelled, in series order."
+            ),
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            **COMMON,
+        },
+    )
+    def post(self, request, id):
+        session = self.get_session(id)
+        require_provider(request.user)
+        data = s.CancelInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cancelled = services.session_cancel(
+            actor=request.user, session=session, **data.validated_data
+        )
+        return Response(self.sessions_answer(cancelled))
+
 
 class SessionCloseView(SessionObjectMixin, APIView):
-    @extend_schema(
+    @extend_write_schema(
         summary="Close a session (providers)",
         description="A session is ready to close when every assignment is completed and has "
         "feedback. Closing one that is not ready is 409 `not_ready` (with the `unfinished` "
@@ -281,7 +369,7 @@ class SessionCloseView(SessionObjectMixin, APIView):
 
 
 class AssignmentCreateView(SessionObjectMixin, APIView):
-    @extend_schema(
+    @extend_write_schema(
         summary="Give homework in an open session (providers)",
         description="Due at the session's end unless `due_at` says otherwise. 409 "
         "`session_closed` for a closed session. Clients get 403.",
@@ -317,10 +405,10 @@ class AssignmentObjectMixin(RequesterMixin):
 
 
 class AssignmentSubmitView(AssignmentObjectMixin, APIView):
-    @extend_schema(
+    @extend_write_schema(
         summary="Answer homework (the client; editable until feedback exists)",
         description="409 `feedback_given` once the answer has feedback, `session_closed` for "
-        "a closed session. Providers get 403.",
+        "a closed session, `not_started` before its session starts. Providers get 403.",
         parameters=[ID],
         request=s.SubmitInSerializer,
         responses={
@@ -344,7 +432,7 @@ class AssignmentSubmitView(AssignmentObjectMixin, APIView):
 
 
 class FeedbackCreateView(AssignmentObjectMixin, APIView):
-    @extend_schema(
+    @extend_write_schema(
         summary="Give feedback on submitted homework (providers)",
         description="Several feedback items per assignment are allowed. 400 while the client "
         "has not submitted the homework; 409 `session_closed` for a closed session. Clients "
@@ -397,7 +485,7 @@ class MessageListView(SessionObjectMixin, generics.ListAPIView):
         services.session_mark_read(user=request.user, session=self.session)
         return response
 
-    @extend_schema(
+    @extend_write_schema(
         summary="Write a message in a session",
         description="The client or a provider on the care team. 409 `session_closed` for a "
         "closed session.",
