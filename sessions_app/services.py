@@ -466,6 +466,22 @@ def _refuse_overlap(client, provider_periods, *, allow_overlap, exclude=()):
         raise Overlap(in_way, other_provider=True)
 
 
+def _clashing(sessions):
+    """The `sessions` (as about to be written) that overlap another of them held by the
+    same provider."""
+    return [
+        s
+        for s in sessions
+        if any(
+            o is not s
+            and o.provider_id == s.provider_id
+            and o.starts_at < s.ends_at
+            and s.starts_at < o.ends_at
+            for o in sessions
+        )
+    ]
+
+
 def _is_double_booking(error):
     return "session_no_double_booking" in str(error)
 
@@ -850,22 +866,24 @@ def session_change(
         )
     if meeting is not UNCHANGED:
         meeting = _meeting(meeting, clinic=clinic)
-    new_start = (
-        session.starts_at
-        if starts_at is UNCHANGED
-        else _aware(starts_at, clinic=clinic, field="starts_at")
-    )
-    new_end = (
-        session.ends_at if ends_at is UNCHANGED else _aware(ends_at, clinic=clinic, field="ends_at")
-    )
-    if new_start is None:
-        raise ValidationError({"starts_at": gettext("Give the start of the session.")})
-    if new_end is None:
-        raise ValidationError({"ends_at": gettext("Give the end of the session.")})
+    if starts_at is not UNCHANGED:
+        starts_at = _aware(starts_at, clinic=clinic, field="starts_at")
+        if starts_at is None:
+            raise ValidationError({"starts_at": gettext("Give the start of the session.")})
+    if ends_at is not UNCHANGED:
+        ends_at = _aware(ends_at, clinic=clinic, field="ends_at")
+        if ends_at is None:
+            raise ValidationError({"ends_at": gettext("Give the end of the session.")})
+    plans = []
     try:
         with transaction.atomic():
+            # One writer at a time per client, as when scheduling: overlaps are seen.
+            Client.objects.select_for_update().filter(pk=session.client_id).first()
             targets = _targets(session, apply_to)
             first = targets[0]
+            # What is omitted stays as stored now, whatever `session` was read as.
+            new_start = first.starts_at if starts_at is UNCHANGED else starts_at
+            new_end = first.ends_at if ends_at is UNCHANGED else ends_at
             period_moves = (new_start, new_end) != (first.starts_at, first.ends_at)
             if period_moves and now >= first.starts_at:
                 raise ValidationError(
@@ -882,7 +900,6 @@ def session_change(
             if meeting not in (UNCHANGED, None):
                 _check_meeting_inside(new_start, new_end, meeting.starts_at)
                 meeting_offset = _offset(meeting.starts_at, new_start, tz)
-            plans = []
             for target in targets:
                 before = {name: getattr(target, name) for name in _CHANGED_FIELDS}
                 start = _shift(target.starts_at, start_shift, tz)
@@ -913,6 +930,10 @@ def session_change(
                     plans.append((target, changed, start - before["starts_at"]))
             if not plans:
                 return []
+            # Start and end shifted by different amounts: the series may overlap itself.
+            clashing = _clashing([t for t, _, _ in plans])
+            if clashing:
+                raise Overlap([t for t in clashing if t.pk != session.pk] or clashing)
             _refuse_overlap(
                 first.client,
                 [(t.provider_id, t.starts_at, t.ends_at) for t, _, _ in plans],
@@ -936,9 +957,14 @@ def session_change(
     except IntegrityError as error:
         if not _is_double_booking(error):
             raise
-        raise Overlap(
-            _overlapping(session.client, [(new_start, new_end)], exclude=[session.pk])
-        ) from None
+        # Another writer got there first (PostgreSQL only): name what is in the way now.
+        _refuse_overlap(
+            session.client,
+            [(t.provider_id, t.starts_at, t.ends_at) for t, _, _ in plans],
+            allow_overlap=True,
+            exclude=[t.pk for t, _, _ in plans],
+        )
+        raise
     return [target for target, _, _ in sorted(plans, key=lambda plan: plan[0].sequence)]
 
 

@@ -1,4 +1,13 @@
-"""Helpers for tests of the care cycle: make sessions through the real services."""
+"""Helpers for tests of the care cycle: make sessions through the real services.
+
+`schedule()` without `start` makes a session that started a day ago and runs for a week (in
+progress). Two sessions of one client with the same provider may not overlap (DESIGN.md
+section 9, rule 4), so a second one for that pair needs its own period: pass
+`start=before(session)` (the week that ends as `session` starts: already started, so its
+homework can be answered) or `start=after(session)` (the week that starts as it ends: not
+started yet). Sessions that only touch do not overlap. A session with *another* provider that
+overlaps is refused too unless asked for, as the service asks: pass `allow_overlap=True`.
+"""
 
 import datetime as dt
 
@@ -17,6 +26,8 @@ def schedule(
     repeat=1,
     homework=(),
     applies_to=services.HOMEWORK_FOR_ALL,
+    meeting=None,
+    allow_overlap=False,
 ):
     start = start or timezone.now() - dt.timedelta(days=1)
     return services.session_schedule(
@@ -28,7 +39,19 @@ def schedule(
         repeat=repeat,
         homework=[services.HomeworkSpec(title=title) for title in homework],
         homework_applies_to=applies_to,
+        meeting=meeting,
+        allow_overlap=allow_overlap,
     )
+
+
+def before(session, length=dt.timedelta(days=7)):
+    """The start of a period of `length` that ends exactly when `session` starts."""
+    return session.starts_at - length
+
+
+def after(session):
+    """The start of a period that begins exactly when `session` ends."""
+    return session.ends_at
 
 
 def complete(session, *, client, provider, feedback="Well done."):

@@ -52,9 +52,11 @@ def exact_unread(user):
 def test_unread_prefilter_finds_exactly_the_sessions_with_unread_messages(
     session, client_profile, provider, clinic_admin
 ):
-    from .sessions_helpers import schedule
+    from .sessions_helpers import after, schedule
 
-    other = schedule(by=clinic_admin, client=client_profile, provider=provider)[0]
+    other = schedule(
+        by=clinic_admin, client=client_profile, provider=provider, start=after(session)
+    )[0]
     services.message_post(actor=client_profile.user, session=session, body="Hello")
     services.message_post(actor=provider.user, session=other, body="Mine only")
     # A message of one's own past one's read position (not through the services).

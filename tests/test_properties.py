@@ -30,7 +30,7 @@ from django.forms import BaseForm
 from django.forms.formsets import BaseFormSet
 from django.test import Client as HttpClient
 from django.test.utils import ContextList
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from hypothesis import event, given
 from hypothesis import strategies as st
@@ -700,7 +700,13 @@ def test_schedule_form_and_homework_formset(
     with rolled_back():
         response = provider_page.post(reverse("sessions_app:provider-session-schedule"), post)
         if page_accepted(response):
-            sessions = response.context_data["sessions"]
+            # The series' own page: reloading it schedules nothing (DESIGN.md section 9).
+            series = resolve(response["Location"])
+            assert series.url_name == "provider-series-detail"
+            sessions = list(
+                Session.objects.filter(series_id=series.kwargs["series_id"]).order_by("sequence")
+            )
+            assert provider_page.get(response["Location"]).status_code == 200
             assert len(sessions) == forms.IntegerField().clean(post["repeat"])
             if "management" not in draw.broken:
                 titles = sorted(item["title"].strip() for item in items if item["title"].strip())

@@ -102,11 +102,19 @@ def test_a_missing_index_is_caught(load, mfa_not_required, client):
     queries = page_queries(client, "provider", "/provider/sessions/")
     with transaction.atomic():
         with connection.cursor() as cursor:
+            # Constraints' indexes too (the client's numbers, no double booking): the
+            # constraint goes with its index.
             cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'sessions_app_session' "
-                "AND indexdef LIKE '%(client_id%'"
+                "SELECT i.indexname, c.conname FROM pg_indexes i LEFT JOIN pg_constraint c "
+                "ON c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass "
+                "WHERE i.tablename = 'sessions_app_session' AND i.indexdef LIKE '%(client_id%'"
             )
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'DROP INDEX "{name}"')
+            for name, constraint in cursor.fetchall():
+                if constraint:
+                    cursor.execute(
+                        f'ALTER TABLE sessions_app_session DROP CONSTRAINT "{constraint}"'
+                    )
+                else:
+                    cursor.execute(f'DROP INDEX "{name}"')
         assert any("sessions_app_session" in sequential_scans(sql) for sql in queries)
         transaction.set_rollback(True)

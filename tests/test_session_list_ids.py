@@ -33,15 +33,23 @@ def submit(session):
 
 @pytest.fixture
 def caseload(clinic, clinic_admin, provider, client_profile, other_client):
-    """Ben's 58 sessions (three pages) of every timing, of two clients and two holders,
-    with unread messages and homework waiting; and a client on Ava's care team only."""
+    """Ben's 58 sessions (three pages) of every timing (one cancelled), of two clients and two
+    holders, with unread messages and homework waiting; and a client on Ava's care team only."""
     start = timezone.now() - 20 * WEEK
     bens = schedule(by=provider, client=client_profile, start=start, repeat=30, homework=["J"])
     # Ava's series starts a week after Ben's: at the same starts, the order falls to the
     # sequence (Ben's is one ahead), not the id (Ava's are the later ones).
-    avas = schedule(by=clinic_admin, client=client_profile, start=bens[1].starts_at, repeat=12)
-    # A session at midnight on the clinic's clock: the first of its day, the last of none.
-    midnight = start_of_day(start.astimezone(clinic.tzinfo).date() + 50 * DAY, clinic.tzinfo)
+    # Ben's client sees Ava the same weeks: asked for explicitly, as the service requires.
+    avas = schedule(
+        by=clinic_admin,
+        client=client_profile,
+        start=bens[1].starts_at,
+        repeat=12,
+        allow_overlap=True,
+    )
+    # A session at midnight on the clinic's clock: the first of its day, the last of none;
+    # after Dylan's series with Ben (day 3 to day 108), which it may not overlap.
+    midnight = start_of_day(start.astimezone(clinic.tzinfo).date() + 110 * DAY, clinic.tzinfo)
     schedule(by=provider, client=other_client, start=midnight)
     dylans = schedule(
         by=provider,
@@ -56,11 +64,14 @@ def caseload(clinic, clinic_admin, provider, client_profile, other_client):
         services.message_post(actor=session.client.user, session=session, body="Hello")
     services.message_post(actor=provider.user, session=bens[4], body="Mine")  # read
     services.session_mark_read(user=provider.user, session=bens[25])
-    for session in (bens[1], bens[2], bens[20], dylans[7]):
+    # Homework opens when its session starts: bens[19] is the one in progress (bens[20] starts
+    # about now, an hour either side with daylight saving time, so it may not have started).
+    for session in (bens[1], bens[2], bens[19], dylans[7]):
         submit(session)
     complete(dylans[8], client=other_client, provider=provider)  # answered
     for session in (bens[2], bens[5], avas[0], dylans[0]):  # bens[2]'s homework waits no more
         services.session_close(actor=provider.user, session=session, note="Done.", force=True)
+    services.session_cancel(actor=provider.user, session=bens[27], reason="Away.")  # cancelled
     return {"start": start, "bens": bens, "avas": avas, "dylans": dylans, "hidden": hidden}
 
 
@@ -171,16 +182,16 @@ def assert_pages_match(provider, data, now, size=25):
 
 
 def filter_values(caseload, client_profile, other_client, clinic_admin, provider):
-    """Each filter's values, by name: the clients and holders, both statuses, dates (on the
+    """Each filter's values, by name: the clients and holders, every status, dates (on the
     clinic's clock) at the series' ends and middle and around the midnight session, every
     timing, unread, waiting."""
     start = caseload["start"].astimezone(provider.clinic.tzinfo).date()
     return {
         "client": [client_profile, other_client],
         "provider": [provider, clinic_admin],
-        "status": ["open", "closed"],
-        "starts_after": [start + 3 * DAY, start + 50 * DAY, start + 15 * WEEK],
-        "starts_before": [start, start + 49 * DAY, start + 15 * WEEK],
+        "status": ["open", "closed", "cancelled"],
+        "starts_after": [start + 3 * DAY, start + 110 * DAY, start + 15 * WEEK],
+        "starts_before": [start, start + 109 * DAY, start + 15 * WEEK],
         "timing": [choice for choice, _ in Session.Timing.choices],
         "unread": [True],
         "waiting": [True],
@@ -233,7 +244,7 @@ def test_timings_follow_the_time_given(caseload, provider):
     counts = {
         now: compiled_page(provider, cleaned(timing="upcoming"), now, 25, 0)[1] for now in nows
     }
-    assert counts[nows[0]] == 58 - 4  # the closed ones
+    assert counts[nows[0]] == 58 - 4 - 1  # the closed ones and the cancelled one
     assert counts[nows[-1]] == 0
 
 
@@ -256,7 +267,7 @@ def test_unread_and_waiting_are_the_persons(caseload, provider):
     unread, _ = compiled_page(provider, cleaned(unread=True), now, 25, 0)
     assert set(unread) == {bens[3].pk, dylans[2].pk, avas[5].pk}
     waiting, _ = compiled_page(provider, cleaned(waiting=True), now, 25, 0)
-    assert set(waiting) == {bens[1].pk, bens[20].pk, dylans[7].pk}
+    assert set(waiting) == {bens[1].pk, bens[19].pk, dylans[7].pk}
 
 
 # The page: the paginator's numbers, as Django's paginator gives them.
