@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -10,11 +11,15 @@ from . import services
 from .models import (
     FEEDBACK_MAX,
     INSTRUCTIONS_MAX,
+    MEETING_MINUTES,
+    MEETING_MINUTES_DEFAULT,
     MESSAGE_MAX,
     NOTE_MAX,
+    PLACE_MAX,
     REPEAT_MAX,
     RESPONSE_MAX,
     TITLE_MAX,
+    VIDEO_URL_MAX,
     Session,
 )
 
@@ -85,7 +90,78 @@ def offer_people(form, provider):
     form.fields["provider"].queryset = providers_offered(provider)
 
 
-class ScheduleForm(forms.Form):
+class MeetingForm(forms.Form):
+    """A session's meeting (DESIGN.md section 9); fields named as the services name errors."""
+
+    meeting_starts_at = DateTimeField(
+        label=_("Meeting starts"),
+        required=False,
+        widget=DATETIME_INPUT,
+        help_text=_("Optional: the appointment inside the session's period."),
+    )
+    meeting_minutes = forms.IntegerField(
+        label=_("Meeting length (minutes)"),
+        required=False,
+        min_value=MEETING_MINUTES[0],
+        max_value=MEETING_MINUTES[1],
+        initial=MEETING_MINUTES_DEFAULT,
+    )
+    meeting_place = forms.CharField(
+        label=_("Place"),
+        required=False,
+        max_length=PLACE_MAX,
+        help_text=_("A room, an address or “phone”."),
+    )
+    meeting_video_url = forms.CharField(
+        label=_("Video link"),
+        required=False,
+        max_length=VIDEO_URL_MAX,
+        help_text=_("A full address starting with https://."),
+    )
+
+    def meeting_spec(self):
+        """The meeting asked for, or None when no start is given."""
+        data = self.cleaned_data
+        if not data.get("meeting_starts_at"):
+            return None
+        return services.MeetingSpec(
+            starts_at=data["meeting_starts_at"],
+            minutes=data.get("meeting_minutes") or MEETING_MINUTES_DEFAULT,
+            place=data.get("meeting_place") or "",
+            video_url=data.get("meeting_video_url") or "",
+        )
+
+    def check_meeting(self, data):
+        """Details without a start are refused rather than dropped silently."""
+        if not data.get("meeting_starts_at") and (
+            data.get("meeting_place") or data.get("meeting_video_url")
+        ):
+            self.add_error(
+                "meeting_starts_at",
+                gettext("Give the meeting's start, or leave its place and link empty."),
+            )
+
+
+def allow_overlap_field():
+    return forms.BooleanField(
+        required=False,
+        label=_("Schedule anyway: the client sees both providers at that time"),
+    )
+
+
+def apply_to_field():
+    return forms.ChoiceField(
+        label=_("Apply to"),
+        choices=[
+            (services.APPLY_TO_THIS, _("This session")),
+            (services.APPLY_TO_FOLLOWING, _("This and the later sessions of the series")),
+        ],
+        initial=services.APPLY_TO_THIS,
+        widget=forms.RadioSelect,
+    )
+
+
+class ScheduleForm(MeetingForm):
     client = UUIDChoiceField(Client.objects.none(), label=_("Client"))
     provider = UUIDChoiceField(
         CareProvider.objects.none(),
@@ -101,6 +177,7 @@ class ScheduleForm(forms.Form):
         initial=1,
         help_text=_("How many sessions in a row (1 to 52); each starts when the previous ends."),
     )
+    allow_overlap = allow_overlap_field()
     homework_applies_to = forms.ChoiceField(
         label=_("Homework for"),
         choices=[
@@ -121,7 +198,113 @@ class ScheduleForm(forms.Form):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", gettext("The session must end after it starts."))
+        self.check_meeting(data)
         return data
+
+
+def _minute(moment, tz):
+    """`moment` on the clinic's wall clock to the minute, as the form's inputs show it."""
+    return timezone.localtime(moment, tz).replace(second=0, microsecond=0)
+
+
+class SessionChangeForm(MeetingForm):
+    """Change an open session (DESIGN.md section 9, rule 2): only what differs from the
+    session is passed on, so an unchanged form changes nothing."""
+
+    starts_at = DateTimeField(label=_("Starts"), widget=DATETIME_INPUT)
+    ends_at = DateTimeField(label=_("Ends"), widget=DATETIME_INPUT)
+    provider = UUIDChoiceField(
+        CareProvider.objects.none(),
+        label=_("Held by"),
+        help_text=_("A provider on the client's care team."),
+    )
+    no_meeting = forms.BooleanField(required=False, label=_("No meeting"))
+    apply_to = apply_to_field()
+    allow_overlap = allow_overlap_field()
+
+    def __init__(self, *args, session, team, later, now, **kwargs):
+        self.session = session
+        self.tz = session.clinic.tzinfo
+        self.period_editable = now < session.starts_at
+        super().__init__(*args, initial=self.initial_of(session), **kwargs)
+        self.fields["provider"].queryset = CareProvider.objects.filter(
+            pk__in=[member.pk for member in team]
+        )
+        self.fields["provider"].choices = [(member.uuid, member.user.full_name) for member in team]
+        if not self.period_editable:
+            del self.fields["starts_at"], self.fields["ends_at"]
+        if not later:
+            del self.fields["apply_to"]
+
+    def initial_of(self, session):
+        initial = {
+            "starts_at": _minute(session.starts_at, self.tz),
+            "ends_at": _minute(session.ends_at, self.tz),
+            "provider": session.provider.uuid,
+            "no_meeting": not session.has_meeting,
+            "meeting_minutes": session.meeting_minutes or MEETING_MINUTES_DEFAULT,
+            "meeting_place": session.meeting_place,
+            "meeting_video_url": session.meeting_video_url,
+            "apply_to": services.APPLY_TO_THIS,
+        }
+        if session.has_meeting:
+            initial["meeting_starts_at"] = _minute(session.meeting_starts_at, self.tz)
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", gettext("The session must end after it starts."))
+        if not data.get("no_meeting"):
+            self.check_meeting(data)
+        return data
+
+    def changes(self):
+        """The keyword arguments for services.session_change: what differs from the session."""
+        data, session = self.cleaned_data, self.session
+        changes = {
+            "apply_to": data.get("apply_to") or services.APPLY_TO_THIS,
+            "allow_overlap": data.get("allow_overlap", False),
+        }
+        if self.period_editable:
+            if data["starts_at"] != _minute(session.starts_at, self.tz):
+                changes["starts_at"] = data["starts_at"]
+            if data["ends_at"] != _minute(session.ends_at, self.tz):
+                changes["ends_at"] = data["ends_at"]
+        if data["provider"].pk != session.provider_id:
+            changes["provider"] = data["provider"]
+        meeting = None if data.get("no_meeting") else self.meeting_spec()
+        if meeting is None:
+            if session.has_meeting:
+                changes["meeting"] = None
+        elif not session.has_meeting or meeting != self.current_meeting():
+            changes["meeting"] = meeting
+        return changes
+
+    def current_meeting(self):
+        session = self.session
+        return services.MeetingSpec(
+            starts_at=_minute(session.meeting_starts_at, self.tz),
+            minutes=session.meeting_minutes,
+            place=session.meeting_place,
+            video_url=session.meeting_video_url,
+        )
+
+
+class SessionCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the session and shown on its page."),
+    )
+    apply_to = apply_to_field()
+
+    def __init__(self, *args, later, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not later:
+            del self.fields["apply_to"]
 
 
 class HomeworkForm(forms.Form):

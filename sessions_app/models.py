@@ -406,6 +406,8 @@ class SessionRow:
         "homework_done": "homework_done",
         "homework_total": "homework_total",
         "unread": "unread",
+        "meeting_starts_at": "meeting_starts_at",
+        "meeting_minutes": "meeting_minutes",
     }
     FIELDS = tuple(COLUMNS.values())
     ATTRIBUTES = tuple(COLUMNS)
@@ -417,6 +419,10 @@ class SessionRow:
 
     def timing_at(self, now):
         return Session.timing_of(self.status, self.starts_at, self.ends_at, now)
+
+    @property
+    def is_cancelled(self):
+        return self.status == Session.Status.CANCELLED
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -34,6 +34,7 @@ from sessions_app.models import (
     Message,
     ReadPosition,
     Session,
+    SessionChange,
     SessionRow,
 )
 
@@ -108,6 +109,7 @@ _dashboard_overdue = compiled.CompiledQuery(
 _dashboard_unread = compiled.CompiledQuery(
     lambda user_id, provider_id, limit: _first(
         _lists_visible(provider_id)
+        .exclude(status=Constant(Session.Status.CANCELLED.value))
         .with_unread(compiled.viewer(user_id))
         .order_by("-starts_at", "-pk"),
         limit,
@@ -124,7 +126,7 @@ _dashboard_waiting = compiled.CompiledQuery(
             "title",
             "submitted_at",
             "session__uuid",
-            "session__sequence",
+            "session__number",
             "session__client__user__full_name",
         )
         .annotate(_total=Window(Count("pk")))
@@ -178,6 +180,7 @@ def provider_dashboard(*, viewer, now):
     return sections
 
 
+_TIMELESS = (Session.Timing.CLOSED, Session.Timing.CANCELLED)
 _LIST_LOOKUPS = {
     "client": "client_id",
     "provider": "provider_id",
@@ -217,8 +220,8 @@ def _compiled_list_page(shape, size, offset):
     slots = (
         *(name for name in _LIST_LOOKUPS if name in given),
         *(("user",) if given.get("unread") else ()),
-        # Closed does not depend on `now`.
-        *(("now",) if given.get("timing", Session.Timing.CLOSED) != Session.Timing.CLOSED else ()),
+        # Closed and cancelled do not depend on `now`.
+        *(("now",) if given.get("timing", Session.Timing.CLOSED) not in _TIMELESS else ()),
     )
 
     def build(provider_id, *values):
@@ -327,11 +330,13 @@ def _next_session(now, field):
     )
 
 
-def _open_homework_count():
+def _open_homework_count(now):
+    # Started sessions only: a series copies homework into sessions weeks ahead.
     assignments = (
         Assignment.objects.filter(
             session__client=OuterRef("pk"),
             session__status=Session.Status.OPEN,
+            session__starts_at__lte=now,
             submitted_at__isnull=True,
         )
         .order_by()
@@ -350,7 +355,7 @@ def client_list(*, viewer, now):
             next_uuid=_next_session(now, "uuid"),
             next_starts_at=_next_session(now, "starts_at"),
             next_ends_at=_next_session(now, "ends_at"),
-            open_homework=_open_homework_count(),
+            open_homework=_open_homework_count(now),
         )
         .order_by("user__full_name", "pk")
     )
@@ -500,6 +505,7 @@ _PEOPLE = {
     "provider_title": "provider__title",
     "created_by_name": "created_by__user__full_name",
     "closed_by_name": "closed_by__user__full_name",
+    "cancelled_by_name": "cancelled_by__user__full_name",
 }
 _people_of = ReadByIds(Session.objects.order_by(), "pk", _PEOPLE.values())
 _read_positions_of = ReadByIds(
@@ -629,13 +635,102 @@ def care_team_map(*, viewer):
     return dict(teams)
 
 
-def sessions_scheduled(*, viewer, ids):
+def series_sessions(*, viewer, series_id):
+    """The SessionRows of a series, in order; None when `viewer` sees none of it."""
+    rows = [
+        SessionRow(*row)
+        for row in Session.objects.visible_to(viewer)
+        .filter(series_id=series_id)
+        .list_rows(viewer)
+        .order_by("sequence", "pk")
+    ]
+    return rows or None
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryEntry:
+    """A change or cancellation of a session; `fields` {name: (before, after)}."""
+
+    kind: str
+    changed_at: dt.datetime
+    changed_by_name: str
+    fields: dict
+    reason: str
+
+    @property
+    def is_cancel(self):
+        return self.kind == SessionChange.Kind.CANCEL
+
+
+_history_of = ReadByIds(
+    SessionChange.objects.order_by("changed_at", "pk"),
+    "session_id",
+    ("kind", "changed_at", "changed_by__user__full_name", "fields", "reason"),
+)
+# Times in the history are kept as ISO 8601 text (services._value).
+_HISTORY_TIMES = ("starts_at", "ends_at", "meeting_starts_at")
+
+
+def _history_value(name, value):
+    if name in _HISTORY_TIMES and value:
+        return dt.datetime.fromisoformat(value)
+    return value
+
+
+def session_history(*, session):
+    """The session's changes and cancellation, oldest first: one query."""
+    return [
+        HistoryEntry(
+            kind=kind,
+            changed_at=changed_at,
+            changed_by_name=name,
+            fields={
+                field: (_history_value(field, before), _history_value(field, after))
+                for field, (before, after) in fields.items()
+            },
+            reason=reason,
+        )
+        for kind, changed_at, name, fields, reason in _history_of([session.pk])
+    ]
+
+
+def session_after_in_series(*, session):
+    """The series' next non-cancelled session after `session` (uuid, number, starts_at,
+    ends_at), or None: where it exists, "schedule the next session" links to it."""
+    return (
+        Session.objects.filter(series_id=session.series_id, sequence__gt=session.sequence)
+        .not_cancelled()
+        .order_by("sequence")
+        .values("uuid", "number", "starts_at", "ends_at")
+        .first()
+    )
+
+
+def later_open_in_series(*, session):
+    """How many later sessions of `session`'s series are open (apply_to "following")."""
+    return (
+        Session.objects.filter(
+            series_id=session.series_id,
+            sequence__gt=session.sequence,
+            status=Session.Status.OPEN,
+        )
+        .order_by()
+        .count()
+    )
+
+
+def session_for_change(*, viewer, session_id):
+    """A session with its people, to change or cancel, or None if not `viewer`'s."""
+    return session_with_people(viewer=viewer, session_id=session_id)
+
+
+def care_team_of(*, client_id):
+    """The client's care team (CareProviders with names), by name."""
     return list(
-        Session.objects.visible_to(viewer)
-        .with_names()
-        .with_counts()
-        .filter(pk__in=ids)
-        .order_by("starts_at", "sequence")
+        CareProvider.objects.filter(memberships__client_id=client_id)
+        .select_related("user")
+        .only("uuid", "user__full_name")
+        .order_by("user__full_name", "pk")
     )
 
 
@@ -659,7 +754,18 @@ _portal_current = CompiledQuery(
         .filter(ends_at__gt=now)
         .select_related("provider__user")
         .with_counts(_client(client_id, user_id))
-        .only("uuid", "starts_at", "ends_at", "status", "provider__user__full_name")
+        .only(
+            "uuid",
+            "number",
+            "starts_at",
+            "ends_at",
+            "status",
+            "meeting_starts_at",
+            "meeting_minutes",
+            "meeting_place",
+            "meeting_video_url",
+            "provider__user__full_name",
+        )
         .order_by("starts_at", "pk")[:1]
     ),
     _PAGES_PERSON,
@@ -672,7 +778,7 @@ _portal_to_do = CompiledQuery(
         _open_homework(client_id)
         .filter(session__starts_at__lte=now)
         .order_by("due_at", "pk")
-        .values_list("uuid", "title", "due_at", "session__uuid", "session__starts_at")
+        .values_list("uuid", "title", "due_at", "session__uuid", "session__number")
     ),
     _PAGES_PERSON,
     _PAGES_NOW,
@@ -694,7 +800,9 @@ _portal_unread = CompiledQuery(
         .with_unread(_client(client_id, user_id))
         .with_counts(_client(client_id, user_id))
         .order_by("-starts_at", "-pk")
-        .values_list("uuid", "starts_at", "ends_at", "provider__user__full_name", "unread")
+        .values_list(
+            "uuid", "number", "starts_at", "ends_at", "provider__user__full_name", "unread"
+        )
     ),
     _PAGES_PERSON,
     _PAGES_USER,
@@ -747,7 +855,7 @@ def portal_dashboard(*, viewer, now):
 
 def portal_session_list(*, viewer, now):
     """A client's sessions: "current" (in progress or past due but open) and "upcoming"
-    soonest first, "past" (closed) latest first."""
+    soonest first, "past" (closed) latest first; cancelled ones by their dates."""
     groups = {"current": [], "upcoming": [], "past": []}
     sessions = (
         Session.objects.visible_to(viewer)
@@ -757,7 +865,10 @@ def portal_session_list(*, viewer, now):
     )
     for session in sessions:
         timing = session.timing_at(now)
-        if timing == Session.Timing.UPCOMING:
+        if timing == Session.Timing.CANCELLED:
+            # Kept where its dates put it, struck through: a cancelled week is news too.
+            groups["upcoming" if session.starts_at > now else "past"].append(session)
+        elif timing == Session.Timing.UPCOMING:
             groups["upcoming"].append(session)
         elif timing == Session.Timing.CLOSED:
             groups["past"].append(session)
@@ -776,8 +887,8 @@ def open_sessions_constant(sessions):
 
 
 def timing_constant(sessions, timing):
-    status = Session.Status.CLOSED if timing == Session.Timing.CLOSED else Session.Status.OPEN
-    return sessions.filter(status=Constant(status.value))
+    status = timing if timing in _TIMELESS else Session.Status.OPEN
+    return sessions.filter(status=Constant(Session.Status(status).value))
 
 
 # --- API ---
@@ -842,6 +953,7 @@ _API_SESSION = (
     _api_text("uuid"),
     _api_text("series_id"),
     "sequence",
+    "number",
     _api_text("client__uuid"),
     "client__user__full_name",
     _api_text("provider__uuid"),
@@ -850,11 +962,19 @@ _API_SESSION = (
     "created_by__user__full_name",
     _api_text("starts_at"),
     _api_text("ends_at"),
+    _api_text("meeting_starts_at"),
+    "meeting_minutes",
+    "meeting_place",
+    "meeting_video_url",
     "status",
     _api_text("closed_at"),
     _api_text("closed_by__uuid"),
     "closed_by__user__full_name",
     "close_note",
+    _api_text("cancelled_at"),
+    _api_text("cancelled_by__uuid"),
+    "cancelled_by__user__full_name",
+    "cancel_reason",
 )
 _API_ASSIGNMENT = (
     "session_id",

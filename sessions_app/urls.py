@@ -29,6 +29,21 @@ urlpatterns = [
         name="provider-session-next",
     ),
     path(
+        "provider/sessions/<uuid:session_id>/change/",
+        provider.SessionChangeView.as_view(),
+        name="provider-session-change",
+    ),
+    path(
+        "provider/sessions/<uuid:session_id>/cancel/",
+        provider.SessionCancelView.as_view(),
+        name="provider-session-cancel",
+    ),
+    path(
+        "provider/series/<uuid:series_id>/",
+        provider.SeriesDetailView.as_view(),
+        name="provider-series-detail",
+    ),
+    path(
         "provider/sessions/<uuid:session_id>/homework/",
         provider.AssignmentAddView.as_view(),
         name="provider-assignment-add",

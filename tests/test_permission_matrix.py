@@ -78,6 +78,8 @@ def sample_value(key, name, world):
         return str(assignment.uuid)
     if key == "client_id":
         return str(world["client_profile"].uuid)
+    if key == "series_id":
+        return str(session.series_id)
     if key == "id":
         return str(assignment.uuid if name in ASSIGNMENT_API else session.uuid)
     if key == "object_id":
@@ -126,6 +128,8 @@ def status_for(role, method, path, world):
             user.save(update_fields=["is_active"])
     if method == "GET":
         response = http.get(path)
+    elif method == "PATCH":
+        response = http.patch(path, data="{}", content_type="application/json")
     elif path.startswith("/api/"):
         response = http.post(path, data="{}", content_type="application/json")
     else:
@@ -195,6 +199,18 @@ EXPECTED = {
         "302 403 403 200 404 404 404 302 403",
         "302 403 403 405 405 405 405 302 403",
     ),
+    "sessions_app:provider-session-change": (
+        "302 403 403 200 404 404 404 302 403",
+        "302 403 403 200 404 404 404 302 403",
+    ),
+    "sessions_app:provider-session-cancel": (
+        "302 403 403 200 404 404 404 302 403",
+        "302 403 403 200 404 404 404 302 403",
+    ),
+    "sessions_app:provider-series-detail": (
+        "302 403 403 200 404 404 404 302 403",
+        "302 403 403 405 405 405 405 302 403",
+    ),
     "sessions_app:provider-assignment-add": (
         "302 403 403 405 405 405 405 302 403",
         "302 403 403 200 404 404 404 302 403",
@@ -251,6 +267,10 @@ EXPECTED = {
     "api:session-close": (
         "401 405 405 405 405 405 405 401 405",
         "401 403 404 409 404 404 404 401 404",
+    ),
+    "api:session-cancel": (
+        "401 405 405 405 405 405 405 401 405",
+        "401 403 404 400 404 404 404 401 404",
     ),
     "api:assignment-create": (
         "401 405 405 405 405 405 405 401 405",
@@ -719,6 +739,17 @@ def test_every_url_pattern_is_in_the_table():
     known = set(EXPECTED) | set(EXPECTED_ADMIN)
     assert set(PATTERNS) - known == set(), "new URL patterns need rows in the table"
     assert known - set(PATTERNS) == set(), "the table names URL patterns that do not exist"
+
+
+# PATCH, where a pattern takes it (an empty body changes nothing: 200 for the care team).
+EXPECTED_PATCH = {"api:session-detail": "401 403 404 200 404 404 404 401 404"}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_PATCH))
+def test_patch_status_of_every_role(world, name):
+    path = sample_path(name, *PATTERNS[name], world)
+    observed = " ".join(str(status_for(role, "PATCH", path, world)) for role in ROLES)
+    assert observed == EXPECTED_PATCH[name], name
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -104,7 +104,7 @@ def overdue(by, client, **kwargs):
 
 
 def upcoming(by, client, **kwargs):
-    return schedule(by=by, client=client, start=days_ago(-2), **kwargs)[0]
+    return schedule(by=by, client=client, start=days_ago(-7), **kwargs)[0]
 
 
 def closed(by, client, **kwargs):
@@ -274,11 +274,18 @@ def test_filter_by_timing(login, provider, spread, timing):
 
 def test_filter_by_dates_uses_whole_days_on_the_clinics_clock(login, provider, client_profile):
     # 23:30 in New York on 10 March is already 11 March in UTC.
+    hour = dt.timedelta(hours=1)  # one after the other: the same provider never overlaps
     late = schedule(
-        by=provider, client=client_profile, start=dt.datetime(2025, 3, 10, 23, 30, tzinfo=NY)
+        by=provider,
+        client=client_profile,
+        start=dt.datetime(2025, 3, 10, 23, 30, tzinfo=NY),
+        length=hour,
     )[0]
     early = schedule(
-        by=provider, client=client_profile, start=dt.datetime(2025, 3, 11, 0, 30, tzinfo=NY)
+        by=provider,
+        client=client_profile,
+        start=dt.datetime(2025, 3, 11, 0, 30, tzinfo=NY),
+        length=hour,
     )[0]
     later = schedule(
         by=provider, client=client_profile, start=dt.datetime(2025, 3, 20, 9, 0, tzinfo=NY)
@@ -300,11 +307,13 @@ def test_filter_by_unread_messages(login, provider, client_profile, spread):
     assert [row.find_all("td")[-1].get_text(strip=True) for row in rows(response)] == ["1"]
 
 
-def test_filter_by_homework_waiting_for_feedback(login, provider, client_profile, clinic_admin):
+def test_filter_by_homework_waiting_for_feedback(
+    login, provider, client_profile, other_client, clinic_admin
+):
     waiting = in_progress(clinic_admin, client_profile, homework=["Journal"])
-    answered = in_progress(clinic_admin, client_profile, homework=["Journal"])
-    complete(answered, client=client_profile, provider=provider)
-    in_progress(clinic_admin, client_profile, homework=["Journal"])  # not submitted
+    answered = in_progress(provider, other_client, homework=["Journal"])
+    complete(answered, client=other_client, provider=provider)
+    overdue(clinic_admin, client_profile, homework=["Journal"])  # not submitted
     submit(waiting, client_profile)
     response = login(provider.user).get(SESSION_LIST, {"waiting": "on"})
     assert listed(response) == {waiting.pk}
@@ -351,11 +360,12 @@ def test_bad_filter_value_gives_a_clear_message_not_an_error(
 
 
 def test_client_of_another_clinic_is_not_a_filter_choice(
-    login, provider, spread, other_clinic_client, scenery
+    login, provider, spread, other_clinic_client, other_clinic_provider
 ):
+    erin = in_progress(other_clinic_provider, other_clinic_client)
     response = login(provider.user).get(SESSION_LIST, {"client": other_clinic_client.uuid})
     assert invalid_fields(response) == {"client"}
-    assert scenery["erin"].pk not in listed(response)
+    assert erin.pk not in listed(response)
     assert "Erin Elsewhere" not in response.content.decode()
 
 
@@ -460,9 +470,9 @@ def test_dashboard_own_messages_are_not_unread(login, provider, session):
     assert section(login(provider.user).get(DASHBOARD), "unread") == set()
 
 
-def test_dashboard_lists_are_bounded_with_a_see_all_link(login, provider, client_profile):
+def test_dashboard_lists_are_bounded_with_a_see_all_link(login, provider, clinic):
     for _ in range(12):
-        in_progress(provider, client_profile)
+        in_progress(provider, ClientFactory(clinic=clinic, care_team=[provider]))
     response = login(provider.user).get(DASHBOARD)
     assert len(section(response, "in_progress")) == 10
     assert total(response, "in_progress") == 12
@@ -497,8 +507,9 @@ def test_client_list_shows_next_session_and_open_homework(
     assert chloe_next.find("a")["href"] == detail_url(current)
     assert chloe_next.find("time")["datetime"] == current.starts_at.astimezone(NY).isoformat()
     assert "In progress" in chloe_next.get_text()
-    # B in the current session and C in the upcoming one; the closed session's is not open.
-    assert chloe_homework.get_text(" ", strip=True) == "2 2 items not submitted"
+    # B in the current session; C's session has not started (DESIGN.md section 9, rule 7)
+    # and the closed session's is not open.
+    assert chloe_homework.get_text(" ", strip=True) == "1 1 item not submitted"
     assert past.assignments.filter(submitted_at__isnull=True).exists()
     dylan_next, dylan_homework = dylan.find_all("td")[:2]
     assert dylan_next.get_text(strip=True) == "None scheduled"
@@ -534,8 +545,9 @@ def test_timeline_groups_sessions_by_series(login, provider, clinic_admin, clien
     assert homework == ["1/1", "0/1"]
     headings = [h.get_text(" ", strip=True) for h in soup.select("main h2")]
     assert len(headings) == 2
-    assert headings[0].startswith("Series from") and headings[0].endswith("2 sessions")
-    assert headings[1].endswith("3 sessions")
+    # Numbers continue across the series: 1 to 3, then 4 and 5.
+    assert headings[0].startswith("Series of 2 from") and headings[0].endswith("Sessions 4 to 5")
+    assert headings[1].startswith("Series of 3 from") and headings[1].endswith("Sessions 1 to 3")
     assert soup.find("a", href=detail_url(first[0])) is not None
     assert soup.find("a", href=f"{SCHEDULE}?client={client_profile.uuid}") is not None
 
@@ -544,7 +556,9 @@ def test_timeline_shows_sessions_whoever_scheduled_and_held_them(
     login, provider, clinic_admin, client_profile
 ):
     by_ava = schedule(by=clinic_admin, client=client_profile)[0]
-    by_ben_for_ava = schedule(by=provider, client=client_profile, provider=clinic_admin)[0]
+    by_ben_for_ava = schedule(
+        by=provider, client=client_profile, provider=clinic_admin, start=by_ava.ends_at
+    )[0]
     response = login(provider.user).get(timeline_url(client_profile))
     assert listed(response) == {by_ava.pk, by_ben_for_ava.pk}
 
@@ -588,7 +602,7 @@ def test_counts_are_written_in_words_singular_and_plural(login, provider, client
         h.get_text(" ", strip=True)
         for h in page(http_client.get(timeline_url(client_profile))).select("main h2")
     ]
-    assert headings[0].endswith("· 1 session") and headings[1].endswith("· 2 sessions")
+    assert headings[0].endswith("· Session 1") and headings[1].startswith("Series of 2 from")
     status = page(http_client.get(SESSION_LIST)).select_one("[role=status]")
     assert status.get_text(strip=True) == "3 sessions"
 
@@ -672,7 +686,13 @@ def test_timeline_query_count_does_not_grow(
     schedule(by=provider, client=client_profile, start=days_ago(400), repeat=max(size // 2, 1))
     for index in range(size - max(size // 2, 1)):
         holder = clinic_admin if index % 2 else provider
-        schedule(by=provider, client=client_profile, provider=holder, start=days_ago(index))
+        schedule(
+            by=provider,
+            client=client_profile,
+            provider=holder,
+            start=days_ago(index),
+            length=dt.timedelta(hours=1),
+        )
     http_client = login(provider.user)
     with django_assert_num_queries(TIMELINE_QUERIES):
         response = http_client.get(timeline_url(client_profile))

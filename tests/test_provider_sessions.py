@@ -78,10 +78,11 @@ def test_schedule_series_held_by_another_team_provider(
     login, clinic_admin, provider, client_profile
 ):
     response = login(clinic_admin.user).post(
-        "/provider/sessions/new/", schedule_data(client_profile, provider)
+        "/provider/sessions/new/", schedule_data(client_profile, provider), follow=True
     )
-    assert response.status_code == 200
     sessions = list(Session.objects.order_by("sequence"))
+    assert response.redirect_chain == [(f"/provider/series/{sessions[0].series_id}/", 302)]
+    assert response.status_code == 200
     assert len(sessions) == 4
     assert {s.provider for s in sessions} == {provider}
     assert {s.created_by for s in sessions} == {clinic_admin}
@@ -196,7 +197,7 @@ def test_schedule_says_how_many_sessions_were_scheduled(login, provider, client_
     rows = page(response).select("tbody tr")
     [session] = Session.objects.all()
     assert len(rows) == 1 and rows[0].find("a")["href"] == detail_url(session)
-    assert rows[0].find_all("td")[-1].get_text() == "2"  # homework items
+    assert rows[0].find_all("td")[-2].get_text() == "0/2"  # homework items, none done
 
 
 # --- the session detail --------------------------------------------------------------------
@@ -321,7 +322,13 @@ def test_detail_query_count_does_not_grow(
     c = login(provider.user)
     small = schedule(by=provider, client=client_profile, homework=["One"])[0]
     services.message_post(actor=client_profile.user, session=small, body="Hi")
-    big = schedule(by=provider, client=client_profile, homework=[f"Item {i}" for i in range(20)])[0]
+    # The week before: a client's sessions with one provider never overlap.
+    big = schedule(
+        by=provider,
+        client=client_profile,
+        start=small.starts_at - dt.timedelta(days=7),
+        homework=[f"Item {i}" for i in range(20)],
+    )[0]
     for i, assignment in enumerate(big.assignments.all()):
         services.assignment_submit(actor=client_profile.user, assignment=assignment, response="x")
         services.feedback_give(actor=provider.user, assignment=assignment, body=f"fb {i}")
@@ -329,7 +336,7 @@ def test_detail_query_count_does_not_grow(
         services.message_post(actor=client_profile.user, session=big, body=f"msg {i}")
     c.get(detail_url(small))  # warm the session's read position
     c.get(detail_url(big))
-    with django_assert_num_queries(REQUEST_QUERIES + 7) as small_ctx:
+    with django_assert_num_queries(REQUEST_QUERIES + 8) as small_ctx:
         response = c.get(detail_url(small))
         assert "One" in response.content.decode()
     with django_assert_num_queries(len(small_ctx.captured_queries)):
@@ -426,9 +433,11 @@ def test_schedule_next_is_prefilled_from_the_closed_session(login, session, prov
     assert chosen("client") == str(session.client.uuid)
     assert chosen("provider") == str(session.provider.uuid)
 
-    # It starts when the closed one ended, and lasts as long (to the minute the form shows).
-    def minute(moment):
-        return moment.astimezone(NY).replace(second=0, microsecond=0)
+    # It starts when the closed one ended, and lasts as long (to the minute the form shows,
+    # rounded up: a minute earlier it would overlap the closed one).
+    def minute_up(moment):
+        return moment.astimezone(NY).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
 
-    assert typed("starts_at") == minute(session.ends_at)
-    assert typed("ends_at") == minute(session.ends_at + session.duration)
+    assert session.ends_at.second or session.ends_at.microsecond  # a time the form rounds
+    assert typed("starts_at") == minute_up(session.ends_at)
+    assert typed("ends_at") == minute_up(session.ends_at) + session.duration

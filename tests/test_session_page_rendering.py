@@ -242,6 +242,7 @@ def test_page_data_has_the_people_and_the_homework_with_its_session_and_feedback
             "provider_title": "Counsellor",
             "created_by_name": "Ava Admin",
             "closed_by_name": None,
+            "cancelled_by_name": None,
         }
         assert [a.pk for a in page.assignments] == [done.pk, todo.pk]
         assert page.assignments[0].session is session

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from sessions_app import services
 
-from .sessions_helpers import complete, schedule
+from .sessions_helpers import before, complete, schedule
 
 CATALOG = Path(__file__).resolve().parents[1] / "locale" / "es" / "LC_MESSAGES" / "django.po"
 # Attributes that people read (or hear) as well as the text between tags.
@@ -59,7 +59,13 @@ def care(spanish, session, client_profile, provider, clinic_admin):
     services.assignment_submit(actor=client_profile.user, assignment=walk, response="Hecho.")
     services.message_post(actor=client_profile.user, session=session, body="Hola")
     services.message_post(actor=provider.user, session=session, body="Hola, Chloe")
-    [closed] = schedule(by=provider, client=client_profile, provider=provider, homework=["Diario"])
+    [closed] = schedule(
+        by=provider,
+        client=client_profile,
+        provider=provider,
+        start=before(session),
+        homework=["Diario"],
+    )
     complete(closed, client=client_profile, provider=provider)
     services.session_close(actor=provider.user, session=closed, note="", force=False)
     return session, closed

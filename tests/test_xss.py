@@ -13,6 +13,7 @@ fit in 300; close notes (one a session) all of them. Escaping depends on where a
 put in the page, not on what shares the field with it."""
 
 import datetime as dt
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -391,11 +392,12 @@ def schedule_by_form(http, *, client, provider, start, length, repeat=1, homewor
         data[f"homework-{index}-title"] = title
         data[f"homework-{index}-instructions"] = instructions
         data[f"homework-{index}-due_at"] = ""
-    response = http.post(reverse("sessions_app:provider-session-schedule"), data)
-    assert response.status_code == 200 and "sessions" in response.context_data, response.content
-    # The page that says what was scheduled, with whom.
+    response = http.post(reverse("sessions_app:provider-session-schedule"), data, follow=True)
+    assert response.redirect_chain, response.content
+    # The series page the form leads to says what was scheduled, with whom.
     assert_safe(response, [client.user.full_name, provider.user.full_name])
-    return list(response.context_data["sessions"])
+    uuids = [row.uuid for row in response.context_data["sessions"]]
+    return list(Session.objects.filter(uuid__in=uuids).order_by("sequence"))
 
 
 def schedule_by_api(api, *, client, provider, start, length, repeat=1, homework=()):
@@ -514,14 +516,18 @@ def build_world():
     # overdue and its homework answered (waiting for feedback), the second in progress
     # with the same homework to do.
     main_page, main_api = page_client(main.user), api_client(main.user)
-    start, length = now - dt.timedelta(days=4), dt.timedelta(days=3)
+    # Each request its own weeks, before the client's own session: Ava's never overlap.
+    length = dt.timedelta(days=3)
+    # (to the minute: the form's inputs have no seconds; a day apart: DST changes).
+    week = now.replace(second=0, microsecond=0)
+    starts = (week - dt.timedelta(days=7 + 7 * k) for k in itertools.count())
     for batch in homework_batches():
         for schedule, http in ((schedule_by_form, admin_page), (schedule_by_api, admin_api)):
             sessions = schedule(
                 http,
                 client=main,
                 provider=ava,
-                start=start,
+                start=next(starts),
                 length=length,
                 repeat=2,
                 homework=batch,
@@ -560,7 +566,12 @@ def build_world():
         homework = [("Feedback target", "Answer with everything.")]
         if by_form:
             session = schedule_by_form(
-                admin_page, client=main, provider=ava, start=start, length=length, homework=homework
+                admin_page,
+                client=main,
+                provider=ava,
+                start=next(starts),
+                length=length,
+                homework=homework,
             )[0]
             assignment = session.assignments.get()
             check_redirect(
@@ -584,7 +595,12 @@ def build_world():
             )
         else:
             session = schedule_by_api(
-                admin_api, client=main, provider=ava, start=start, length=length, homework=homework
+                admin_api,
+                client=main,
+                provider=ava,
+                start=next(starts),
+                length=length,
+                homework=homework,
             )[0]
             assignment = session.assignments.get()
             api_post(
@@ -741,6 +757,76 @@ def test_schedule_pages(db, world):
     closed = world.feedback_sessions[0]
     response = page.get(reverse("sessions_app:provider-session-next", args=[closed.uuid]))
     assert_safe(response, [*expected, world.clients[0][1]])
+
+
+def test_meeting_place_video_link_and_cancel_reason(db, world):
+    """Section 9's free text: a meeting's place and video link (schedule and change forms),
+    a cancellation's reason; a link that would run script is refused."""
+    page = page_client(world.ava.user)
+    main, tz = world.main, world.clinic.tzinfo
+    start = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=60)
+    hostile_link = 'https://video.example/"><script>alert(1)</script>'
+    base = {
+        "client": str(main.uuid),
+        "provider": str(world.ava.uuid),
+        "repeat": 1,
+        "homework_applies_to": "all",
+        "meeting_minutes": 50,
+        "homework-TOTAL_FORMS": 0,
+        "homework-INITIAL_FORMS": 0,
+    }
+    sessions = []
+    for index, name in enumerate(NAMES):
+        begin = start + dt.timedelta(days=7 * index)
+        data = base | {
+            "starts_at": local(begin, tz),
+            "ends_at": local(begin + dt.timedelta(days=7), tz),
+            "meeting_starts_at": local(begin + dt.timedelta(hours=1), tz),
+            "meeting_place": name,
+            "meeting_video_url": hostile_link,
+        }
+        response = page.post(reverse("sessions_app:provider-session-schedule"), data, follow=True)
+        assert_safe(response, [main.user.full_name])
+        session = Session.objects.get(uuid=response.context_data["sessions"][0].uuid)
+        assert session.meeting_place == name.strip()
+        sessions.append(session)
+    detail = reverse("sessions_app:provider-session-detail", args=[sessions[0].uuid])
+    document = assert_safe(page.get(detail), [NAMES[0], hostile_link])
+    [link] = [a for a in document.iter("a") if a.get("href", "").startswith("https://video")]
+    assert link.get("href") == hostile_link and link.get("rel") == "noopener noreferrer"
+    # javascript: and other schemes are refused, and the form shows them back as text.
+    change = reverse("sessions_app:provider-session-change", args=[sessions[0].uuid])
+    for link_text in ("javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>"):
+        response = page.post(change, {"meeting_video_url": link_text, "provider": NAMES[1]})
+        assert_safe(response, [link_text])
+    refused = {
+        "provider": str(world.ava.uuid),
+        "meeting_starts_at": local(sessions[0].meeting_starts_at, tz),
+        "meeting_minutes": 50,
+        "meeting_place": NAMES[-1],
+        "meeting_video_url": "javascript:alert(1)",
+        "starts_at": local(sessions[0].starts_at, tz),
+        "ends_at": local(sessions[0].ends_at, tz),
+    }
+    assert_safe(page.post(change, refused), [NAMES[-1], "javascript:alert(1)"])
+    assert Session.objects.get(pk=sessions[0].pk).meeting_video_url == hostile_link
+    # Changed to another hostile place: the history shows both, before and after.
+    response = page.post(change, refused | {"meeting_video_url": ""}, follow=True)
+    assert_safe(response, [NAMES[0], NAMES[-1]])
+    # Cancelled with every payload as its reason: the banner and the history show it.
+    cancel = reverse("sessions_app:provider-session-cancel", args=[sessions[1].uuid])
+    assert_safe(page.post(cancel, {"reason": ALL_PAYLOADS + "x" * 5000}), [ALL_PAYLOADS])
+    response = page.post(cancel, {"reason": ALL_PAYLOADS}, follow=True)
+    assert Session.objects.get(pk=sessions[1].pk).is_cancelled
+    assert_safe(response, lines([ALL_PAYLOADS]))
+    for url in (
+        reverse("sessions_app:provider-session-list"),
+        reverse("sessions_app:provider-client-detail", args=[main.uuid]),
+        reverse("sessions_app:provider-series-detail", args=[sessions[1].series_id]),
+        reverse("sessions_app:provider-session-cancel", args=[sessions[2].uuid]),
+        reverse("sessions_app:provider-session-change", args=[sessions[2].uuid]),
+    ):
+        assert_safe(page.get(url), [world.clients[0][1]])
 
 
 def test_clients_list_and_timelines(db, world):
@@ -996,3 +1082,38 @@ def test_api_answers_are_json_that_browsers_do_not_sniff(db, world):
     for payload in NAMES:
         assert_json(admin_api.get("/api/v1/sessions/", {"client": payload}), 400)
         assert_json(admin_api.post("/api/v1/sessions/", {"client": payload}, format="json"), 400)
+
+
+def test_api_meeting_place_video_link_and_cancel_reason_are_json_text(db, world):
+    """Section 9's free text through the API (schedule, change, cancel): given back as sent,
+    as JSON strings; refusals of it are JSON too."""
+    admin_api, client = api_client(world.ava.user), world.clients[1][0]
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=400)
+    hostile_link = 'https://video.example/"><script>alert(1)</script>'
+    sessions = []
+    for index, name in enumerate(NAMES):
+        begin = start + dt.timedelta(days=7 * index)
+        meeting = {"starts_at": begin.isoformat(), "place": name, "video_url": hostile_link}
+        body = {
+            "client": str(client.uuid),
+            "starts_at": begin.isoformat(),
+            "ends_at": (begin + dt.timedelta(days=7)).isoformat(),
+            "meeting": meeting,
+        }
+        [session] = api_post(admin_api, "/api/v1/sessions/", body, 201)["sessions"]
+        assert session["meeting"]["place"] == name.strip()
+        assert session["meeting"]["video_url"] == hostile_link
+        sessions.append(session)
+    path = f"/api/v1/sessions/{sessions[0]['id']}/"
+    meeting = {"starts_at": sessions[0]["starts_at"], "video_url": hostile_link}
+    changed = admin_api.patch(path, {"meeting": {**meeting, "place": NAMES[0]}}, format="json")
+    assert assert_json(changed, 200)["sessions"][0]["meeting"]["place"] == NAMES[0].strip()
+    for link in ("javascript:alert(1)", "data:text/html,<b>x</b>"):
+        refused = admin_api.patch(path, {"meeting": {**meeting, "video_url": link}}, format="json")
+        assert_json(refused, 400)
+    cancel = f"/api/v1/sessions/{sessions[1]['id']}/cancel/"
+    assert_json(admin_api.post(cancel, {"reason": ALL_PAYLOADS + "x" * 5000}, format="json"), 400)
+    body = api_post(admin_api, cancel, {"reason": ALL_PAYLOADS}, 200)
+    assert body["sessions"][0]["cancel_reason"] == ALL_PAYLOADS
+    listed = admin_api.get("/api/v1/sessions/", {"status": "cancelled", "client": str(client.uuid)})
+    assert [s["cancel_reason"] for s in assert_json(listed, 200)["results"]] == [ALL_PAYLOADS]
