@@ -26,9 +26,10 @@ def response_form(assignment, data=None):
     )
 
 
-def can_answer(session, feedback):
-    """Whether to offer the answer form (DESIGN.md rule 4); the service decides."""
-    return session.is_open and not feedback
+def can_answer(session, feedback, now):
+    """Whether to offer the answer form (DESIGN.md rule 4, section 9 rule 7: once the session
+    has started); the service decides."""
+    return session.is_open and not feedback and now >= session.starts_at
 
 
 class DashboardView(ClientRequiredMixin, TemplateView):
@@ -57,14 +58,17 @@ class PortalSessionPage(ClientRequiredMixin, SessionPageMixin):
 
     def extra_context(self, page, forms):
         homework = []
+        now = timezone.now()
         for assignment in page.assignments:
             feedback = page.feedback[assignment.pk]
-            editable = can_answer(page.session, feedback)
+            editable = can_answer(page.session, feedback, now)
             form = forms.get(f"response:{assignment.uuid}")
             if form is None and editable:
                 form = response_form(assignment)
             homework.append((assignment, feedback, form, editable))
-        return {"homework": homework}
+        # Homework of a session that has not started opens with it.
+        upcoming = page.session.is_open and now < page.session.starts_at
+        return {"homework": homework, "opens_at": page.session.starts_at if upcoming else None}
 
 
 class SessionDetailView(PortalSessionPage, SessionDetailBase):
