@@ -12,7 +12,7 @@ from sessions_app import services
 from sessions_app.models import Assignment, Feedback, Message, Session
 
 from .queries import REQUEST_QUERIES
-from .sessions_helpers import complete, schedule
+from .sessions_helpers import after, complete, schedule
 
 # The number of queries each page costs, whatever the number of rows (see the pinning tests).
 DASHBOARD_QUERIES = REQUEST_QUERIES + 5
@@ -384,15 +384,17 @@ def test_dashboard_homework_list_is_ordered_by_due_date_and_skips_upcoming_sessi
     later = schedule(
         by=clinic_admin, client=client_profile, provider=provider, start=now - dt.timedelta(days=1)
     )[0]
+    # Both in progress at once: with two providers, as the schedule form allows when asked.
     sooner = schedule(
         by=clinic_admin,
         client=client_profile,
-        provider=provider,
+        provider=clinic_admin,
         start=now - dt.timedelta(days=2),
         length=dt.timedelta(days=3),
+        allow_overlap=True,
     )[0]
     services.assignment_add(actor=provider.user, session=later, title="Later one")
-    services.assignment_add(actor=provider.user, session=sooner, title="Sooner one")
+    services.assignment_add(actor=clinic_admin.user, session=sooner, title="Sooner one")
     upcoming = schedule(
         by=clinic_admin,
         client=client_profile,
@@ -439,7 +441,7 @@ def test_session_list_groups_current_upcoming_and_past(
 
     in_progress = make(now - dt.timedelta(days=1))
     overdue = make(now - dt.timedelta(days=10))
-    upcoming = make(now + dt.timedelta(days=3))
+    upcoming = make(after(in_progress))
     closed = make(now - dt.timedelta(days=20))
     close_unfinished(closed, provider)
     others = schedule(by=provider, client=other_client)[0]
@@ -476,20 +478,34 @@ def test_times_are_shown_in_the_clinics_zone_with_its_abbreviation(portal, sessi
 
 
 def make_sessions(n, *, client, provider, admin):
-    """`n` sessions of every kind: in progress with answered homework, feedback and unread
-    messages; closed; upcoming."""
+    """`n` sessions of every kind, one provider's, so a week each, none overlapping, each
+    with a meeting: started (the first in progress, the rest past due) with answered
+    homework, feedback and unread messages; closed (a year back); upcoming, every other one
+    cancelled."""
     now = timezone.now()
+    week = dt.timedelta(days=7)
     for i in range(n):
-        kind = i % 3
+        kind, nth = i % 3, i // 3
         start = {
-            0: now - dt.timedelta(days=1, minutes=i),
-            1: now - dt.timedelta(days=30 + i),
-            2: now + dt.timedelta(days=1 + i),
+            0: now - dt.timedelta(days=1) - nth * week,
+            1: now - dt.timedelta(days=365) + nth * week,
+            2: now + dt.timedelta(days=6) + nth * week,
         }[kind]
         [session] = schedule(
-            by=admin, client=client, provider=provider, start=start, homework=["Read", "Write"]
+            by=admin,
+            client=client,
+            provider=provider,
+            start=start,
+            homework=["Read", "Write"],
+            meeting=services.MeetingSpec(
+                starts_at=start + dt.timedelta(hours=1),
+                place=f"Room {i}",
+                video_url=f"https://video.example/{i}",
+            ),
         )
         if kind == 2:
+            if nth % 2:
+                services.session_cancel(actor=provider.user, session=session, reason="Away.")
             continue
         services.message_post(actor=provider.user, session=session, body=f"Message {i}")
         read = session.assignments.get(title="Read")
@@ -509,6 +525,7 @@ def test_dashboard_query_count_does_not_grow(
     assert response.status_code == 200
     soup = page(response)
     assert soup.find(id="current-session").find("a")
+    assert soup.find(id="current-session").find(attrs={"data-testid": "current-meeting"})
     assert soup.find(id="homework-to-do").select("li a")
     assert soup.find(id="unread-messages").select("li a")
     assert soup.find(id="latest-feedback").select("li a")

@@ -55,7 +55,8 @@ def hostile_names(provider, clinic_admin):
 def busy_client(*, client, provider, admin, other_client, later):
     """Homework to do (some past due), `later` items in upcoming sessions, unread messages in
     some sessions and not others, more feedback than the dashboard shows, long and hostile
-    text; and another client's, which the page must not show."""
+    text; and another client's, which the page must not show. Returns the session in
+    progress."""
     now = timezone.now()
     [current] = schedule(
         by=admin, client=client, provider=provider, start=now - dt.timedelta(days=1)
@@ -106,6 +107,7 @@ def busy_client(*, client, provider, admin, other_client, later):
     services.message_post(actor=admin.user, session=overdue, body=HOSTILE)
     [theirs] = schedule(by=provider, client=other_client, homework=["Not yours"])
     services.message_post(actor=provider.user, session=theirs, body="Not yours")
+    return current
 
 
 def orm_dashboard(user, now):
@@ -119,14 +121,14 @@ def orm_dashboard(user, now):
         "current": current
         and (current.uuid, current.homework_done, current.homework_total, current.unread),
         "homework_to_do": [
-            (a.uuid, a.title, a.due_at, a.session.uuid, a.session.starts_at)
+            (a.uuid, a.title, a.due_at, a.session.uuid, a.session.number)
             for a in open_homework.filter(session__starts_at__lte=now)
             .select_related("session")
             .order_by("due_at", "pk")
         ],
         "homework_later": open_homework.filter(session__starts_at__gt=now).count(),
         "unread_sessions": [
-            (s.uuid, s.starts_at, s.ends_at, s.provider.user.full_name, s.unread)
+            (s.uuid, s.number, s.starts_at, s.ends_at, s.provider.user.full_name, s.unread)
             for s in sessions.filter(unread__gt=0).order_by("-starts_at", "-pk")
         ],
         "latest_feedback": [
@@ -178,7 +180,7 @@ def test_the_dashboard_reads_what_the_querysets_read(
 def test_the_dashboard_shows_what_the_client_has_to_do_and_read(
     login, client_profile, provider, clinic_admin, other_client, later
 ):
-    busy_client(
+    current_session = busy_client(
         client=client_profile,
         provider=provider,
         admin=clinic_admin,
@@ -209,7 +211,7 @@ def test_the_dashboard_shows_what_the_client_has_to_do_and_read(
     assert [c["data-unread"] for c in counts] == ["3", "1", "1", "1", "1", "1"]
     assert counts[0].select_one(".visually-hidden").get_text() == "3 unread messages"
     assert counts[1].select_one(".visually-hidden").get_text() == "1 unread message"
-    assert text(unread[0].find("a")).startswith("Session of ")
+    assert text(unread[0].find("a")).startswith(f"Session {current_session.number} with ")
     assert text(unread[0].find("a")).endswith(f"with Ben {' '.join(HOSTILE.split())}")
 
     feedback = page.find(id="latest-feedback").select("li")
@@ -251,13 +253,15 @@ def test_the_session_list_says_what_each_group_holds(login, client_profile, clin
     assert "No past sessions yet." in text(page.find(id="past"))
     cells = page.find(id="upcoming").select("tbody tr")[0].find_all("td")
     assert [cell["data-label"] for cell in cells] == [
+        "Session",
         "Dates",
         "With",
         "Timing",
         "Homework done",
         "Unread messages",
     ]
-    assert len(cells[0].find_all("time")) == 2
+    assert text(cells[0]) == "Session 1"
+    assert len(cells[1].find_all("time")) == 2
 
 
 # --- the session page -------------------------------------------------------------------------
