@@ -1,13 +1,15 @@
-"""Demo sessions for `manage.py seed_demo` (DESIGN.md section 7), made through the services.
-They stamp everything "now", so past sessions' answers, feedback, messages and closes are
-then moved back into their own week to read like a real history."""
+"""Demo sessions for `manage.py seed_demo` (DESIGN.md sections 7 and 9), made through the
+services. They stamp everything "now", so past sessions' answers, feedback, messages and closes
+are then moved back into their own week to read like a real history. Every series has a weekly
+meeting (in a room, by video or both); chloe's care runs in two series, numbered on; one of
+erin's meetings is moved and one of dylan's sessions cancelled, so their history exists."""
 
 import datetime as dt
 
 from django.utils import timezone
 
 from . import services
-from .models import Assignment, Feedback, Message, Session
+from .models import Assignment, Feedback, Message, Session, SessionChange
 
 PAST_SESSIONS = 3
 UPCOMING_SESSIONS = 2
@@ -17,6 +19,10 @@ SERIES = {
     "chloe@northside.example": {
         "held_by": "ben@northside.example",
         "scheduled_by": "ava@northside.example",
+        # Two series: the numbers continue from the first (Session 4 opens the second).
+        "series": (PAST_SESSIONS, 1 + UPCOMING_SESSIONS),
+        # (days after Monday, hour) on the clinic's clock, and where.
+        "meeting": {"day": 1, "hour": 10, "place": "Room 2"},
         "homework": [
             (
                 "Thought record",
@@ -33,6 +39,9 @@ SERIES = {
     "dylan@northside.example": {
         "held_by": "ava@northside.example",
         "scheduled_by": "ava@northside.example",
+        "meeting": {"day": 0, "hour": 14, "video_url": "https://video.example/northside/ava"},
+        # The last upcoming session is cancelled.
+        "cancel": "Ava is away at a training course that week; we pick up the week after.",
         "homework": [
             ("Sleep diary", "Note when you go to bed, when you wake, and how rested you feel."),
             ("Activity plan", "Plan one enjoyable and one useful activity for each day."),
@@ -42,6 +51,19 @@ SERIES = {
     "erin@riverside.example": {
         "held_by": "dan@riverside.example",
         "scheduled_by": "dan@riverside.example",
+        "meeting": {
+            "day": 2,
+            "hour": 11,
+            "place": "Room 1",
+            "video_url": "https://video.example/riverside/dan",
+        },
+        # The next session's meeting moves to Thursday afternoon, by video only.
+        "change": {
+            "day": 3,
+            "hour": 15,
+            "place": "",
+            "video_url": "https://video.example/riverside/dan",
+        },
         "homework": [
             ("Mood log", "Rate your mood from 0 to 10 three times a day, with a word or two."),
             ("Grounding exercise", "Practise 5-4-3-2-1 grounding once a day."),
@@ -73,6 +95,20 @@ def _monday_nine(now, tz):
     return start
 
 
+def _wall_clock(monday, day, hour, tz):
+    """`day` days after the Monday of `monday` (a session's start), at `hour` on `tz`'s clock."""
+    date = timezone.localtime(monday, tz).date() + dt.timedelta(days=day)
+    return timezone.make_aware(dt.datetime.combine(date, dt.time(hour)), tz)
+
+
+def _meeting(session_start, spec, tz):
+    return services.MeetingSpec(
+        starts_at=_wall_clock(session_start, spec["day"], spec["hour"], tz),
+        place=spec.get("place", ""),
+        video_url=spec.get("video_url", ""),
+    )
+
+
 def _backdate(obj, **fields):
     type(obj).objects.filter(pk=obj.pk).update(**fields)
 
@@ -99,7 +135,7 @@ def _converse(session, lines, *, at):
             _backdate(message, created_at=at + dt.timedelta(hours=index))
 
 
-def _seed_client(client, *, holder, scheduler, homework, now):
+def _seed_client(client, *, holder, scheduler, spec, now):
     tz = client.clinic.tzinfo
     start = _monday_nine(now, tz)
     first = timezone.make_aware(
@@ -108,20 +144,19 @@ def _seed_client(client, *, holder, scheduler, homework, now):
         ),
         tz,
     )
-    sessions = services.session_schedule(
-        actor=scheduler.user,
-        client=client,
-        provider=holder,
-        starts_at=first,
-        ends_at=timezone.make_aware(
-            dt.datetime.combine(
-                timezone.localtime(first, tz).date() + dt.timedelta(weeks=1), dt.time(9)
-            ),
-            tz,
-        ),
-        repeat=PAST_SESSIONS + 1 + UPCOMING_SESSIONS,
-        homework=[services.HomeworkSpec(title=t, instructions=i) for t, i in homework],
-    )
+    sessions = []
+    for length in spec.get("series", (PAST_SESSIONS + 1 + UPCOMING_SESSIONS,)):
+        begins = _wall_clock(first, 7 * len(sessions), 9, tz)
+        sessions += services.session_schedule(
+            actor=scheduler.user,
+            client=client,
+            provider=holder,
+            starts_at=begins,
+            ends_at=_wall_clock(begins, 7, 9, tz),
+            repeat=length,
+            homework=[services.HomeworkSpec(title=t, instructions=i) for t, i in spec["homework"]],
+            meeting=_meeting(begins, spec["meeting"], tz),
+        )
     for session in sessions[:PAST_SESSIONS]:
         _complete(session, client=client, provider=holder, at=session.starts_at)
         _converse(
@@ -152,6 +187,17 @@ def _seed_client(client, *, holder, scheduler, homework, now):
         at=None,
     )
 
+    # Plans change: a meeting moved, a week called off (both kept in the session's history).
+    upcoming = sessions[PAST_SESSIONS + 1 :]
+    if "change" in spec:
+        services.session_change(
+            actor=holder.user,
+            session=upcoming[0],
+            meeting=_meeting(upcoming[0].starts_at, spec["change"], tz),
+        )
+    if "cancel" in spec:
+        services.session_cancel(actor=holder.user, session=upcoming[-1], reason=spec["cancel"])
+
 
 def seed_sessions(*, clients, providers, now=None):
     """Seed clients that have no sessions yet (reruns add nothing); returns rows created."""
@@ -165,11 +211,12 @@ def seed_sessions(*, clients, providers, now=None):
             client,
             holder=providers[spec["held_by"]],
             scheduler=providers[spec["scheduled_by"]],
-            homework=spec["homework"],
+            spec=spec,
             now=now,
         )
     return _row_count() - before
 
 
 def _row_count():
-    return sum(model.objects.count() for model in (Session, Assignment, Feedback, Message))
+    models = (Session, SessionChange, Assignment, Feedback, Message)
+    return sum(model.objects.count() for model in models)

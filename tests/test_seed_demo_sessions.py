@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from clinic.models import Client, User
 from sessions_app.demo import _monday_nine
-from sessions_app.models import Assignment, Feedback, Message, Session
+from sessions_app.models import Assignment, Feedback, Message, Session, SessionChange
 
 from .rows import row_counts
 from .sessions_helpers import schedule
@@ -25,6 +25,13 @@ SERIES = {
     "dylan@northside.example": ("ava@northside.example", "ava@northside.example"),
     "erin@riverside.example": ("dan@riverside.example", "dan@riverside.example"),
 }
+
+
+# The demo's one cancelled session is dylan's last; erin's next session's meeting was moved;
+# chloe's care runs in two series, numbered on from the first.
+CANCELLED_FOR = "dylan@northside.example"
+CHANGED_FOR = "erin@riverside.example"
+SERIES_LENGTHS = {"chloe@northside.example": [3, 3]}
 
 
 def seed():
@@ -56,6 +63,7 @@ def test_each_demo_client_has_closed_current_and_upcoming_sessions(email):
         Session.Timing.CLOSED,
         Session.Timing.IN_PROGRESS,
         Session.Timing.UPCOMING,
+        *([Session.Timing.CANCELLED] if email == CANCELLED_FOR else []),
     }
     assert len(grouped[Session.Timing.CLOSED]) >= 2
     assert len(grouped[Session.Timing.IN_PROGRESS]) == 1
@@ -75,8 +83,13 @@ def test_demo_sessions_are_held_and_scheduled_by_the_care_team(email, people):
 def test_demo_series_is_weekly_from_monday_nine_on_the_clinics_clock(email):
     seed()
     sessions = sessions_of(email)
-    assert len({s.series_id for s in sessions}) == 1
-    assert [s.sequence for s in sessions] == list(range(1, len(sessions) + 1))
+    lengths = SERIES_LENGTHS.get(email, [len(sessions)])
+    series = [s.series_id for s in sessions]
+    assert [len(list(group)) for _, group in itertools.groupby(series)] == lengths
+    assert len(set(series)) == len(lengths)
+    assert [s.sequence for s in sessions] == [n for k in lengths for n in range(1, k + 1)]
+    # Numbers continue across series.
+    assert [s.number for s in sessions] == list(range(1, len(sessions) + 1))
     for session in sessions:
         local = timezone.localtime(session.starts_at, session.clinic.tzinfo)
         assert (local.weekday(), local.hour, local.minute) == (0, 9, 0)
@@ -161,6 +174,7 @@ def test_a_demo_client_who_already_has_sessions_is_left_alone():
     seed()
     dylan = Client.objects.get(user__email="dylan@northside.example")
     # Start dylan over with a single session of his own.
+    SessionChange.objects.filter(session__client=dylan).delete()
     Feedback.objects.filter(assignment__session__client=dylan).delete()
     Message.objects.filter(session__client=dylan).delete()
     Assignment.objects.filter(session__client=dylan).delete()
@@ -185,3 +199,81 @@ def test_current_demo_session_is_in_progress_whatever_the_hour_it_is_seeded(now,
     tz = zoneinfo.ZoneInfo("America/New_York")
     start = _monday_nine(now.replace(tzinfo=tz), tz)
     assert start == expected.replace(tzinfo=tz)
+
+
+# --- meetings, a change, a cancellation (DESIGN.md section 9) -------------------------------
+
+
+@pytest.mark.parametrize("email", SERIES)
+def test_every_demo_session_has_a_meeting_on_the_same_weekday_and_hour(email):
+    seed()
+    sessions = sessions_of(email)
+    kept = [s for s in sessions if not (email == CHANGED_FOR and s.changes.exists())]
+    times = set()
+    for session in sessions:
+        assert session.has_meeting
+        assert session.starts_at <= session.meeting_starts_at < session.ends_at
+        assert session.meeting_minutes == 50
+        assert session.meeting_place or session.meeting_video_url
+        assert not session.meeting_video_url or session.meeting_video_url.startswith("https://")
+    for session in kept:
+        local = timezone.localtime(session.meeting_starts_at, session.clinic.tzinfo)
+        times.add((local.weekday(), local.hour, local.minute))
+    assert len(times) == 1
+
+
+def test_the_demo_has_meetings_in_a_room_and_by_video():
+    seed()
+    sessions = Session.objects.all()
+    assert sessions.filter(meeting_place="Room 2").exists()
+    assert sessions.filter(meeting_place="", meeting_video_url__startswith="https://").exists()
+    assert sessions.exclude(meeting_place="").exclude(meeting_video_url="").exists()
+
+
+def test_the_demo_has_one_cancelled_session_with_its_reason_and_history():
+    seed()
+    [cancelled] = Session.objects.filter(status=Session.Status.CANCELLED)
+    assert cancelled.client.user.email == CANCELLED_FOR
+    assert cancelled.cancel_reason
+    assert cancelled.cancelled_by.user.email == "ava@northside.example"
+    assert cancelled.starts_at > timezone.now()
+    assert cancelled.number == 6  # the last of dylan's
+    [change] = cancelled.changes.all()
+    assert change.kind == SessionChange.Kind.CANCEL
+    assert change.reason == cancelled.cancel_reason
+
+
+def test_the_demo_has_one_changed_session_with_its_history():
+    seed()
+    [change] = SessionChange.objects.filter(kind=SessionChange.Kind.CHANGE)
+    session = change.session
+    assert session.client.user.email == CHANGED_FOR
+    assert session.timing_at(timezone.now()) == Session.Timing.UPCOMING
+    assert change.changed_by.user.email == "dan@riverside.example"
+    assert set(change.fields) >= {"meeting_starts_at", "meeting_place"}
+    local = timezone.localtime(session.meeting_starts_at, session.clinic.tzinfo)
+    assert (local.weekday(), local.hour) == (3, 15)
+    assert session.meeting_place == ""
+    # Only that session moved: the one after keeps the series' Wednesday.
+    following = Session.objects.get(series_id=session.series_id, sequence=session.sequence + 1)
+    local = timezone.localtime(following.meeting_starts_at, following.clinic.tzinfo)
+    assert (local.weekday(), local.hour) == (2, 11)
+    assert following.meeting_place == "Room 1"
+
+
+def test_demo_sessions_of_a_client_never_overlap():
+    seed()
+    for email in SERIES:
+        sessions = [s for s in sessions_of(email) if s.status != Session.Status.CANCELLED]
+        for earlier, later in itertools.pairwise(sessions):
+            assert earlier.ends_at <= later.starts_at
+
+
+def test_the_cancelled_demo_session_is_not_on_dylans_to_do(client):
+    seed()
+    client.force_login(User.objects.get(email=CANCELLED_FOR))
+    response = client.get("/portal/")
+    [cancelled] = Session.objects.filter(status=Session.Status.CANCELLED)
+    assert str(cancelled.uuid) not in response.content.decode()
+    listed = client.get("/portal/sessions/").content.decode()
+    assert str(cancelled.uuid) in listed

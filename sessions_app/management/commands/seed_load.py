@@ -48,6 +48,15 @@ FEEDBACK = [
     "Thank you, this is a useful record. Let us look at Tuesday together.",
     "Good progress: notice how the intensity went down over the week.",
 ]
+CANCELLED = 0.05  # of sessions, as in a real practice (DESIGN.md section 9)
+CHANGED = 0.04  # of the sessions with a meeting: the meeting moved
+CANCEL_REASONS = [
+    "The client is ill this week.",
+    "Public holiday: the clinic is closed.",
+    "The provider is away at a conference.",
+    "The client asked to skip a week (travel).",
+]
+PLACES = ["Room 1", "Room 2", "Room 3", "Phone", ""]
 MESSAGES = [
     "Hello, a quick question about this week's homework.",
     "Thanks, that helps. See you on Monday.",
@@ -61,10 +70,17 @@ def tables():
     from allauth.account.models import EmailAddress
 
     from clinic.models import CareProvider, CareTeamMembership, Client, Clinic, User
-    from sessions_app.models import Assignment, Feedback, Message, ReadPosition, Session
+    from sessions_app.models import (
+        Assignment,
+        Feedback,
+        Message,
+        ReadPosition,
+        Session,
+        SessionChange,
+    )
 
     models = [Clinic, User, EmailAddress, CareProvider, Client, CareTeamMembership]
-    models += [Session, Assignment, Feedback, Message, ReadPosition]
+    models += [Session, SessionChange, Assignment, Feedback, Message, ReadPosition]
     return {model.__name__: model._meta.db_table for model in models}
 
 
@@ -80,19 +96,26 @@ COLUMNS = {
     "CareTeamMembership": "id, added_at, provider_id, client_id",
     "Session": "id, uuid, starts_at, ends_at, series_id, sequence, status, closed_at, "
     "close_note, created_at, client_id, clinic_id, closed_by_id, created_by_id, provider_id, "
-    "last_message_id",
+    "last_message_id, number, cancelled_at, cancelled_by_id, cancel_reason, meeting_starts_at, "
+    "meeting_minutes, meeting_place, meeting_video_url",
+    "SessionChange": "id, session_id, clinic_id, kind, changed_by_id, changed_at, fields, reason",
     "Assignment": "id, uuid, title, instructions, due_at, created_at, response, submitted_at, "
     "created_by_id, session_id",
     "Feedback": "id, uuid, body, created_at, assignment_id, author_id, clinic_id",
     "Message": "id, uuid, body, created_at, author_id, clinic_id, session_id",
     "ReadPosition": "id, last_read_message_id, updated_at, user_id, session_id",
 }
-BIG = ["Session", "Assignment", "Feedback", "Message", "ReadPosition"]
+BIG = ["Session", "SessionChange", "Assignment", "Feedback", "Message", "ReadPosition"]
 
 
 def ts(seconds):
     """A COPY-ready UTC timestamp."""
     return time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime(seconds))
+
+
+def iso(seconds):
+    """A time as a change's history keeps it (services._value: isoformat of a UTC time)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(seconds))
 
 
 @dataclass
@@ -182,9 +205,11 @@ class Generator:
             )
         return Person(pk, user_id, clinic_id, team)
 
-    def history(self, client, count, *, active, upcoming=0, featured_last=False):
-        """`count` weekly sessions of one client, in series of 4 to 12; an active client's
-        session in progress is followed by `upcoming` ones, the others ended weeks ago."""
+    def history(self, client, count, *, active, upcoming=0, featured_last=False, meetings=False):
+        """`count` weekly sessions of one client, in series of 4 to 12, numbered 1 to `count`
+        and held by one provider, each ending as the next starts: they never overlap. An
+        active client's session in progress is followed by `upcoming` ones, the others ended
+        weeks ago. With `meetings`, each series meets at one offset from its sessions' start."""
         rng, now = self.rng, self.now
         if active:
             anchor = now - rng.randrange(HOUR, WEEK - HOUR) // 60 * 60
@@ -196,24 +221,57 @@ class Generator:
         while index < count:
             length = min(rng.randint(4, 12), count - index)
             series = self.uuid()
-            created = ts(first + index * WEEK - 2 * 24 * HOUR)
+            created = first + index * WEEK - 2 * 24 * HOUR
             creator = rng.choice(client.team)
+            meeting = self.meeting() if meetings else None
             for sequence in range(1, length + 1):
                 starts = first + index * WEEK
                 featured = featured_last and index == count - 1
-                self.session(client, holder, creator, starts, series, sequence, created, featured)
                 index += 1
+                self.session(
+                    client,
+                    holder,
+                    creator,
+                    starts,
+                    series,
+                    sequence,
+                    created,
+                    featured,
+                    index,
+                    meeting,
+                )
 
-    def session(self, client, holder, creator, starts, series, sequence, created, featured):
+    def meeting(self):
+        """A series' meeting: (offset from the session's start, minutes, place, video link)."""
+        rng = self.rng
+        offset = rng.randrange(0, 5 * 24 * HOUR) // (15 * 60) * (15 * 60)
+        minutes = rng.choice((50, 50, 50, 45, 60, 30))
+        place = rng.choice(PLACES)
+        video = f"https://video.load.example/{self.uuid()[:12]}" if not place else ""
+        if place == "Phone" or rng.random() < 0.2:
+            video = video or f"https://video.load.example/{self.uuid()[:12]}"
+        return offset, minutes, place, video
+
+    def session(
+        self, client, holder, creator, starts, series, sequence, created, featured, number, meeting
+    ):
+        """One session; `number` is its number in the client's care (one history a client)."""
         rng, now = self.rng, self.now
         ends = starts + WEEK
-        closed = ends <= now and rng.random() < 0.97
-        started = starts <= now
+        # Cancelled (never the featured session) up to a day and a half before it starts,
+        # or by now when that is still ahead; nothing is answered or said in it then.
+        cancelled = not featured and rng.random() < CANCELLED
+        cancelled_at = min(starts - rng.randrange(HOUR, 36 * HOUR), now) if cancelled else None
+        closed = not cancelled and ends <= now and rng.random() < 0.97
+        started = starts <= now and not cancelled
         if featured:
             homework, n_messages = profile.SESSION_HOMEWORK, profile.SESSION_MESSAGES
         else:
             homework = rng.choice((0, 1, 2, 2, 3, 4))
             n_messages = rng.randint(0, 8) if started else 0
+        # On a quarter hour (starts are on any minute): the same in each week of the series.
+        meeting_start = -(-(starts + meeting[0]) // 900) * 900 if meeting else None
+        reason = rng.choice(CANCEL_REASONS) if cancelled else ""
         closed_at = min(ends + rng.randrange(0, 36 * HOUR), now) if closed else None
         # The homework first: a session closed with unfinished homework carries a note.
         assignments, unfinished = [], False
@@ -236,10 +294,10 @@ class Generator:
             ts(ends),
             series,
             str(sequence),
-            "closed" if closed else "open",
+            "cancelled" if cancelled else "closed" if closed else "open",
             ts(closed_at) if closed else r"\N",
             "Closed at the end of the care period." if closed and unfinished else "",
-            created,
+            ts(created),
             str(client.id),
             str(client.clinic_id),
             str(holder.id) if closed else r"\N",
@@ -247,8 +305,30 @@ class Generator:
             str(holder.id),
             # What the skipped message trigger would set: the messages below take the next ids.
             str(self.next_id["Message"] + n_messages - 1) if n_messages else r"\N",
+            str(number),
+            ts(cancelled_at) if cancelled else r"\N",
+            str(holder.id) if cancelled else r"\N",
+            reason,
+            ts(meeting_start) if meeting else r"\N",
+            str(meeting[1]) if meeting else r"\N",
+            meeting[2] if meeting else "",
+            meeting[3] if meeting else "",
         )
         sid, clinic = str(session_id), str(client.clinic_id)
+        # A cancelled session is not changed after it was cancelled.
+        until = cancelled_at if cancelled else min(starts, now)
+        self.changes(session_id, client, holder, starts, meeting_start, created, until)
+        if cancelled:
+            self.add(
+                "SessionChange",
+                sid,
+                clinic,
+                "cancel",
+                str(holder.id),
+                ts(cancelled_at),
+                '{"status": ["open", "cancelled"]}',
+                reason,
+            )
         for submitted, feedbacks in assignments:
             assignment_id = self.add(
                 "Assignment",
@@ -256,7 +336,7 @@ class Generator:
                 rng.choice(HOMEWORK),
                 INSTRUCTIONS,
                 ts(ends),
-                created,
+                ts(created),
                 rng.choice(RESPONSES) if submitted else "",
                 ts(submitted) if submitted else r"\N",
                 str(creator.id),
@@ -298,6 +378,26 @@ class Generator:
                 upto = ids[-2] if len(ids) > 1 else 0
             if upto:
                 self.add("ReadPosition", str(upto), ts(moments[-1]), str(user_id), sid)
+
+    def changes(self, session_id, client, holder, starts, meeting_start, created, until):
+        """The change services.session_change would have written for some sessions with a
+        meeting: the meeting moved by an hour, between `created` and `until`."""
+        rng = self.rng
+        if meeting_start is None or rng.random() >= CHANGED:
+            return
+        # Moved an hour later, or earlier when an hour earlier falls before the session.
+        before = meeting_start - HOUR if meeting_start - HOUR >= starts else meeting_start + HOUR
+        at = created + rng.randrange(max(until - created, 1))
+        self.add(
+            "SessionChange",
+            str(session_id),
+            str(client.clinic_id),
+            "change",
+            str(holder.id),
+            ts(at),
+            f'{{"meeting_starts_at": ["{iso(before)}", "{iso(meeting_start)}"]}}',
+            "",
+        )
 
     def take(self, name):
         rows, self.rows[name] = self.rows[name], []
@@ -453,7 +553,12 @@ class Command(BaseCommand):
                     # The featured client's session in progress is the last: nothing upcoming.
                     upcoming = 0 if i == 0 else featured.choice((0, 0, 1, 2))
                     gen.history(
-                        client, profile.WEEKS, active=True, upcoming=upcoming, featured_last=i == 0
+                        client,
+                        profile.WEEKS,
+                        active=True,
+                        upcoming=upcoming,
+                        featured_last=i == 0,
+                        meetings=True,
                     )
             pending = gen.counts["Session"]
             counts = sessions_per_client(rng, total - gen.counts["Session"], len(others))
@@ -526,11 +631,43 @@ class Command(BaseCommand):
                 LEFT JOIN {t["CareProvider"]} p ON p.id = s.provider_id
                 LEFT JOIN {t["CareProvider"]} b ON b.id = s.created_by_id
                 LEFT JOIN {t["CareProvider"]} x ON x.id = s.closed_by_id
+                LEFT JOIN {t["CareProvider"]} y ON y.id = s.cancelled_by_id
                 WHERE k.id IS NULL
                    OR c.clinic_id IS DISTINCT FROM s.clinic_id
                    OR p.clinic_id IS DISTINCT FROM s.clinic_id
                    OR b.clinic_id IS DISTINCT FROM s.clinic_id
                    OR (s.closed_by_id IS NOT NULL AND x.clinic_id IS DISTINCT FROM s.clinic_id)
+                   OR (s.cancelled_by_id IS NOT NULL AND y.clinic_id IS DISTINCT FROM s.clinic_id)
+            """,
+            # The unique constraint, rebuilt above, holds numbers apart; the service also
+            # numbers without gaps.
+            "clients whose sessions are not numbered 1, 2, 3... in the order of their dates": f"""
+                SELECT count(*) FROM (
+                    SELECT number,
+                           row_number() OVER (PARTITION BY client_id ORDER BY starts_at, id) AS n
+                    FROM {t["Session"]}) x
+                WHERE number <> n
+            """,
+            # What the exclusion constraint holds (rebuilt above), said in the service's terms.
+            "sessions of a client that overlap another with the same provider": f"""
+                SELECT count(*) FROM (
+                    SELECT starts_at, lag(ends_at) OVER (
+                        PARTITION BY client_id, provider_id ORDER BY starts_at, id) AS previous_end
+                    FROM {t["Session"]} WHERE status <> 'cancelled') x
+                WHERE previous_end > starts_at
+            """,
+            "changes of a missing session, or of another clinic than the session or author": f"""
+                SELECT count(*) FROM {t["SessionChange"]} h
+                LEFT JOIN {t["Session"]} s ON s.id = h.session_id
+                LEFT JOIN {t["CareProvider"]} p ON p.id = h.changed_by_id
+                WHERE s.clinic_id IS DISTINCT FROM h.clinic_id
+                   OR p.clinic_id IS DISTINCT FROM h.clinic_id
+            """,
+            "cancelled sessions without their cancellation in the history": f"""
+                SELECT count(*) FROM {t["Session"]} s
+                WHERE s.status = 'cancelled' AND NOT EXISTS (
+                    SELECT 1 FROM {t["SessionChange"]} h
+                    WHERE h.session_id = s.id AND h.kind = 'cancel')
             """,
             "sessions held or scheduled by a provider off the care team": f"""
                 SELECT count(*) FROM {t["Session"]} s
@@ -540,6 +677,9 @@ class Command(BaseCommand):
                 OR NOT EXISTS (
                     SELECT 1 FROM {t["CareTeamMembership"]} m
                     WHERE m.client_id = s.client_id AND m.provider_id = s.created_by_id)
+                OR (s.cancelled_by_id IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM {t["CareTeamMembership"]} m
+                    WHERE m.client_id = s.client_id AND m.provider_id = s.cancelled_by_id))
             """,
             "homework of a missing session or provider": f"""
                 SELECT count(*) FROM {t["Assignment"]} a
