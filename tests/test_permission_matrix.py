@@ -7,6 +7,9 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from sessions_app import services
+from sessions_app.models import IdempotencyRecord
+
 from .factories import ClientFactory, ProviderFactory, UserFactory
 from .sessions_helpers import schedule
 
@@ -48,6 +51,14 @@ def world(db, clinic, clinic_admin, provider, off_team_provider, other_clinic_pr
     deactivated = ProviderFactory(clinic=clinic)
     client.memberships.create(provider=deactivated)
     [session] = schedule(by=provider, client=client, homework=["Journal"])
+    # A meeting set after scheduling leaves a change in the session's history, and an API
+    # write with a key leaves an idempotency record: the admin pages of both have a row.
+    services.session_change(
+        actor=provider.user,
+        session=session,
+        meeting=services.MeetingSpec(starts_at=session.starts_at, place="Room 2"),
+    )
+    IdempotencyRecord.objects.create(user=provider.user, key="matrix", fingerprint="f" * 64)
     staff = UserFactory(is_staff=True, is_superuser=True)
     return {
         "session": session,
@@ -697,6 +708,54 @@ EXPECTED_ADMIN = {
         "302 302 302 302 302 302 302 302 403",
     ),
     "admin/sessions_app/message/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:sessions_app_sessionchange_changelist": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
+    ),
+    "admin:sessions_app_sessionchange_add": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:sessions_app_sessionchange_history": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
+    ),
+    "admin:sessions_app_sessionchange_delete": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:sessions_app_sessionchange_change": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin/sessions_app/sessionchange/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:sessions_app_idempotencyrecord_changelist": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
+    ),
+    "admin:sessions_app_idempotencyrecord_add": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:sessions_app_idempotencyrecord_history": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
+    ),
+    "admin:sessions_app_idempotencyrecord_delete": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:sessions_app_idempotencyrecord_change": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin/sessions_app/idempotencyrecord/<path:object_id>/": (
         "302 302 302 302 302 302 302 302 302",
         "302 302 302 302 302 302 302 302 302",
     ),
