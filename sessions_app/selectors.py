@@ -797,6 +797,7 @@ _portal_later = CompiledQuery(
 _portal_unread = CompiledQuery(
     lambda client_id, user_id: (
         Session.objects.visible_to(_client(client_id))
+        .exclude(status=Constant(Session.Status.CANCELLED.value))
         .with_unread(_client(client_id, user_id))
         .with_counts(_client(client_id, user_id))
         .order_by("-starts_at", "-pk")

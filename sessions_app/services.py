@@ -161,6 +161,7 @@ class SessionProposal:
     provider: object
     starts_at: dt.datetime
     ends_at: dt.datetime
+    meeting: "MeetingSpec | None" = None
 
 
 def _provider_on_team(actor, client):
@@ -772,24 +773,54 @@ def session_close(*, actor, session, note="", force=False):
 def session_next(*, actor, session, now=None):
     """What "Schedule next session" proposes (DESIGN.md rule 6, section 9 rule 5): the end of
     the client's latest non-cancelled session with that provider, or now if that has passed,
-    rounded up to the minute; as long as `session`."""
+    rounded up to the minute; as long as `session` on the wall clock. The latest session's
+    meeting comes along at the same wall-clock offset from the start, when it still falls
+    inside."""
     _provider_on_team(actor, session.client)
     now = now or timezone.now()
     latest = (
         Session.objects.filter(client_id=session.client_id, provider_id=session.provider_id)
         .not_cancelled()
-        .aggregate(end=Max("ends_at"))["end"]
+        .order_by("-ends_at")
+        .only(
+            "starts_at",
+            "ends_at",
+            "meeting_starts_at",
+            "meeting_minutes",
+            "meeting_place",
+            "meeting_video_url",
+        )
+        .first()
     )
-    start = max(latest or session.ends_at, session.ends_at)
+    start = max(latest.ends_at if latest else session.ends_at, session.ends_at)
     if now > start:
         start = now.replace(second=0, microsecond=0)
         if start < now:
             start += dt.timedelta(minutes=1)
+    tz = session.clinic.tzinfo
+    end = _shift(start, _offset(session.ends_at, session.starts_at, tz), tz)
     return SessionProposal(
         client=session.client,
         provider=session.provider,
         starts_at=start,
-        ends_at=start + session.duration,
+        ends_at=end,
+        meeting=_meeting_after(latest or session, start, end, tz),
+    )
+
+
+def _meeting_after(model, starts_at, ends_at, tz):
+    """`model`'s meeting moved to a session starting at `starts_at`, or None when it has none
+    or the same offset falls outside [starts_at, ends_at)."""
+    if model.meeting_starts_at is None:
+        return None
+    meeting_starts_at = _shift(starts_at, _offset(model.meeting_starts_at, model.starts_at, tz), tz)
+    if not starts_at <= meeting_starts_at < ends_at:
+        return None
+    return MeetingSpec(
+        starts_at=meeting_starts_at,
+        minutes=model.meeting_minutes,
+        place=model.meeting_place,
+        video_url=model.meeting_video_url,
     )
 
 

@@ -685,6 +685,52 @@ def test_schedule_next_proposes_the_end_of_the_latest_non_cancelled_session_with
     assert schedule(by=provider, client=client_profile, start=proposal.starts_at)
 
 
+def test_schedule_next_brings_the_latest_sessions_meeting_at_the_same_wall_clock_time(
+    madrid, provider, client_profile
+):
+    # Monday 25 October 2027, 09:00 in Madrid, to the next Monday; summer time ends on the
+    # Sunday between. The meeting is on Tuesday at 10:00.
+    start = dt.datetime(2027, 10, 25, 9, 0, tzinfo=MADRID)
+    meeting = services.MeetingSpec(
+        starts_at=dt.datetime(2027, 10, 26, 10, 0, tzinfo=MADRID),
+        minutes=45,
+        place="Room 1",
+        video_url="https://video.example.test/room1",
+    )
+    [session] = schedule(by=provider, client=client_profile, start=start, meeting=meeting)
+    proposal = services.session_next(actor=provider.user, session=session)
+    assert local(proposal.starts_at, MADRID) == dt.datetime(2027, 11, 1, 9, 0)
+    # A week on the wall clock (the one before it had an extra hour), not 7 x 24 h + 1 h.
+    assert local(proposal.ends_at, MADRID) == dt.datetime(2027, 11, 8, 9, 0)
+    assert local(proposal.meeting.starts_at, MADRID) == dt.datetime(2027, 11, 2, 10, 0)
+    assert (proposal.meeting.minutes, proposal.meeting.place, proposal.meeting.video_url) == (
+        45,
+        "Room 1",
+        "https://video.example.test/room1",
+    )
+    # Scheduled as proposed, it is accepted as it stands.
+    [following] = services.session_schedule(
+        actor=provider.user,
+        client=client_profile,
+        provider=provider,
+        starts_at=proposal.starts_at,
+        ends_at=proposal.ends_at,
+        meeting=proposal.meeting,
+    )
+    assert local(following.meeting_starts_at, MADRID) == dt.datetime(2027, 11, 2, 10, 0)
+
+
+def test_schedule_next_proposes_no_meeting_when_the_latest_session_has_none(
+    weekly, provider, client_profile
+):
+    [plain] = schedule(by=provider, client=client_profile, start=after(weekly[-1]))
+    assert services.session_next(actor=provider.user, session=weekly[0]).meeting is None
+    # Its meeting comes from the latest session, not from the one the provider started from.
+    services.session_cancel(actor=provider.user, session=plain, reason="Not needed.")
+    proposal = services.session_next(actor=provider.user, session=weekly[0])
+    assert proposal.meeting.starts_at == weekly[3].meeting_starts_at + WEEK
+
+
 # Rule 7: homework times.
 
 

@@ -169,6 +169,19 @@ def test_the_dashboards_rows_carry_the_session_number(client_profile, provider, 
     assert read.current.number == 2
 
 
+def test_a_cancelled_sessions_unread_messages_leave_the_dashboard(
+    client_profile, provider, clinic_admin
+):
+    first, second = schedule(
+        by=clinic_admin, client=client_profile, provider=provider, start=timezone.now(), repeat=2
+    )
+    for session in (first, second):
+        services.message_post(actor=provider.user, session=session, body="See you then.")
+    services.session_cancel(actor=provider.user, session=second, reason="Ben is away.")
+    read = selectors.portal_dashboard(viewer=client_profile.user, now=timezone.now())
+    assert [row[0] for row in read.unread_sessions] == [first.uuid]
+
+
 # --- the meeting --------------------------------------------------------------------------
 
 

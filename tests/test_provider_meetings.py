@@ -476,6 +476,19 @@ def test_cancel_this_and_the_later_sessions(login, provider, client_profile):
     assert len(series_page.select("main tbody tr s")) == 2
 
 
+def test_schedule_next_offers_the_meeting_of_the_latest_session(login, provider, client_profile):
+    [session] = series(provider, client_profile, repeat=1, start=timezone.now() - 8 * WEEK)
+    services.session_close(actor=provider.user, session=session, force=True, note="x")
+    http = login(provider.user)
+    form = page(http.get(url("next", session))).find("form", id="schedule-form")
+    values = {field["name"]: field.get("value", "") for field in form.select("input")}
+    # Its period is in the past: the proposal starts now, the meeting a day and an hour in.
+    starts_at = dt.datetime.fromisoformat(values["starts_at"])
+    meeting_starts_at = dt.datetime.fromisoformat(values["meeting_starts_at"])
+    assert meeting_starts_at - starts_at == dt.timedelta(days=1, hours=1)
+    assert (values["meeting_minutes"], values["meeting_place"]) == ("50", "Room 2")
+
+
 # --- schedule next: a link to the next session, or the offer ------------------------------------
 
 

@@ -275,16 +275,23 @@ class ScheduleNextView(ScheduleView):
         tz = timezone.get_current_timezone()
         # The form shows minutes: rounded down, the start would overlap the session before.
         starts_at = _minute_up(proposal.starts_at)
-        form = ScheduleForm(
-            provider=self.provider,
-            initial={
-                "client": proposal.client.uuid,
-                "provider": proposal.provider.uuid,
-                "starts_at": timezone.localtime(starts_at, tz),
-                "ends_at": timezone.localtime(starts_at + session.duration, tz),
-                "repeat": 1,
-            },
-        )
+        initial = {
+            "client": proposal.client.uuid,
+            "provider": proposal.provider.uuid,
+            "starts_at": timezone.localtime(starts_at, tz),
+            "ends_at": timezone.localtime(proposal.ends_at + (starts_at - proposal.starts_at), tz),
+            "repeat": 1,
+        }
+        if meeting := proposal.meeting:
+            initial |= {
+                "meeting_starts_at": timezone.localtime(
+                    _minute_up(meeting.starts_at + (starts_at - proposal.starts_at)), tz
+                ),
+                "meeting_minutes": meeting.minutes,
+                "meeting_place": meeting.place,
+                "meeting_video_url": meeting.video_url,
+            }
+        form = ScheduleForm(provider=self.provider, initial=initial)
         return self.render(form, HomeworkFormSet(prefix="homework"), previous=session)
 
 
