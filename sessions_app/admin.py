@@ -5,6 +5,7 @@ Times are shown on the clinic's clock with the zone's abbreviation ("2026-12-07 
 the admin lists sessions of clinics in many zones, and its own zone (UTC) is nobody's."""
 
 import datetime as dt
+import operator
 
 from django.contrib import admin
 from django.utils import dateformat, timezone
@@ -29,7 +30,19 @@ def utc_time(value):
     return dateformat.format(value.astimezone(dt.UTC), TIME_FORMAT)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+def clinic_time_column(field, description, *, sortable=True, clinic="clinic"):
+    """An admin column or read-only field: `field` on the clock of the row's clinic (reached
+    by the dotted path `clinic`)."""
+    clinic = operator.attrgetter(clinic)
+
+    @admin.display(description=description, ordering=field if sortable else None)
+    def column(self, obj):
+        return clinic_time(getattr(obj, field), clinic(obj))
+
+    return column
+
+
+class ReadOnly:
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -40,17 +53,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AssignmentInline(ReadOnlyInline):
@@ -60,13 +68,16 @@ class AssignmentInline(ReadOnlyInline):
     show_change_link = True
 
     # The formset gives each item its session (the page's): no query per row.
-    @admin.display(description=_("due (clinic time)"))
-    def due(self, obj):
-        return clinic_time(obj.due_at, obj.session.clinic)
+    due = clinic_time_column(
+        "due_at", _("due (clinic time)"), sortable=False, clinic="session.clinic"
+    )
 
-    @admin.display(description=_("submitted (clinic time)"))
-    def submitted(self, obj):
-        return clinic_time(obj.submitted_at, obj.session.clinic)
+    submitted = clinic_time_column(
+        "submitted_at",
+        _("submitted (clinic time)"),
+        sortable=False,
+        clinic="session.clinic",
+    )
 
 
 class SessionChangeInline(ReadOnlyInline):
@@ -78,9 +89,7 @@ class SessionChangeInline(ReadOnlyInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by__user", "clinic")
 
-    @admin.display(description=_("changed at (clinic time)"))
-    def changed(self, obj):
-        return clinic_time(obj.changed_at, obj.clinic)
+    changed = clinic_time_column("changed_at", _("changed at (clinic time)"), sortable=False)
 
 
 @admin.register(Session)
@@ -139,33 +148,21 @@ class SessionAdmin(ReadOnlyAdmin):
     readonly_fields = [name for _, spec in fieldsets for name in spec["fields"]]
     inlines = [AssignmentInline, SessionChangeInline]
 
-    @admin.display(description=_("starts (clinic time)"), ordering="starts_at")
-    def starts(self, obj):
-        return clinic_time(obj.starts_at, obj.clinic)
+    starts = clinic_time_column("starts_at", _("starts (clinic time)"))
 
-    @admin.display(description=_("ends (clinic time)"), ordering="ends_at")
-    def ends(self, obj):
-        return clinic_time(obj.ends_at, obj.clinic)
+    ends = clinic_time_column("ends_at", _("ends (clinic time)"))
 
-    @admin.display(description=_("meeting (clinic time)"), ordering="meeting_starts_at")
-    def meeting(self, obj):
-        return clinic_time(obj.meeting_starts_at, obj.clinic)
+    meeting = clinic_time_column("meeting_starts_at", _("meeting (clinic time)"))
 
-    @admin.display(description=_("meeting ends (clinic time)"))
-    def meeting_ends(self, obj):
-        return clinic_time(obj.meeting_ends_at, obj.clinic)
+    meeting_ends = clinic_time_column(
+        "meeting_ends_at", _("meeting ends (clinic time)"), sortable=False
+    )
 
-    @admin.display(description=_("created at (clinic time)"))
-    def created(self, obj):
-        return clinic_time(obj.created_at, obj.clinic)
+    created = clinic_time_column("created_at", _("created at (clinic time)"), sortable=False)
 
-    @admin.display(description=_("closed at (clinic time)"))
-    def closed(self, obj):
-        return clinic_time(obj.closed_at, obj.clinic)
+    closed = clinic_time_column("closed_at", _("closed at (clinic time)"), sortable=False)
 
-    @admin.display(description=_("cancelled at (clinic time)"))
-    def cancelled(self, obj):
-        return clinic_time(obj.cancelled_at, obj.clinic)
+    cancelled = clinic_time_column("cancelled_at", _("cancelled at (clinic time)"), sortable=False)
 
 
 @admin.register(SessionChange)
@@ -177,9 +174,7 @@ class SessionChangeAdmin(ReadOnlyAdmin):
     fields = ["session", "clinic", "kind", "changed", "changed_by", "fields", "reason"]
     readonly_fields = fields
 
-    @admin.display(description=_("changed at (clinic time)"), ordering="changed_at")
-    def changed(self, obj):
-        return clinic_time(obj.changed_at, obj.clinic)
+    changed = clinic_time_column("changed_at", _("changed at (clinic time)"))
 
 
 @admin.register(Assignment)
@@ -188,13 +183,11 @@ class AssignmentAdmin(ReadOnlyAdmin):
     search_fields = ["uuid", "title"]
     list_select_related = ["session__client__user", "session__clinic"]
 
-    @admin.display(description=_("due (clinic time)"), ordering="due_at")
-    def due(self, obj):
-        return clinic_time(obj.due_at, obj.session.clinic)
+    due = clinic_time_column("due_at", _("due (clinic time)"), clinic="session.clinic")
 
-    @admin.display(description=_("submitted (clinic time)"), ordering="submitted_at")
-    def submitted(self, obj):
-        return clinic_time(obj.submitted_at, obj.session.clinic)
+    submitted = clinic_time_column(
+        "submitted_at", _("submitted (clinic time)"), clinic="session.clinic"
+    )
 
 
 @admin.register(Feedback)
@@ -203,9 +196,7 @@ class FeedbackAdmin(ReadOnlyAdmin):
     list_select_related = ["assignment", "author__user", "clinic"]
     search_fields = ["uuid"]
 
-    @admin.display(description=_("created at (clinic time)"), ordering="created_at")
-    def created(self, obj):
-        return clinic_time(obj.created_at, obj.clinic)
+    created = clinic_time_column("created_at", _("created at (clinic time)"))
 
 
 @admin.register(Message)
@@ -214,9 +205,7 @@ class MessageAdmin(ReadOnlyAdmin):
     list_select_related = ["session__client__user", "author", "clinic"]
     search_fields = ["uuid"]
 
-    @admin.display(description=_("created at (clinic time)"), ordering="created_at")
-    def created(self, obj):
-        return clinic_time(obj.created_at, obj.clinic)
+    created = clinic_time_column("created_at", _("created at (clinic time)"))
 
 
 @admin.register(IdempotencyRecord)

@@ -44,6 +44,21 @@ def schedule(
     )
 
 
+def weekly_series(provider, client, *, start, repeat=4, by=None, place="Room 2", **kwargs):
+    """`repeat` weekly sessions held by `provider` from `start`, each with a meeting in `place`
+    a day and an hour after its start (a Monday 9:00 start: Tuesdays at 10:00)."""
+    return services.session_schedule(
+        actor=(by or provider).user,
+        client=client,
+        provider=provider,
+        starts_at=start,
+        ends_at=start + dt.timedelta(days=7),
+        repeat=repeat,
+        meeting=services.MeetingSpec(starts_at=start + dt.timedelta(days=1, hours=1), place=place),
+        **kwargs,
+    )
+
+
 def before(session, length=dt.timedelta(days=7)):
     """The start of a period of `length` that ends exactly when `session` starts."""
     return session.starts_at - length

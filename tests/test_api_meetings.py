@@ -18,7 +18,7 @@ from sessions_app.models import (
 )
 
 from .api_helpers import API, schedule_body, submitted, token_client
-from .sessions_helpers import schedule
+from .sessions_helpers import schedule, weekly_series
 
 NY = zoneinfo.ZoneInfo("America/New_York")
 MONDAY = dt.datetime(2027, 3, 1, 9, 0, tzinfo=NY)  # New York's clocks go forward on the 14th
@@ -53,17 +53,8 @@ def cancel(caller, session, body, **headers):
     return post(caller, f"/sessions/{session.uuid}/cancel/", body, **headers)
 
 
-def series(provider, client, *, start=MONDAY, repeat=4, by=None):
-    """A weekly series held by `provider`, with a Tuesday 10:00 meeting in Room 2."""
-    return services.session_schedule(
-        actor=(by or provider).user,
-        client=client,
-        provider=provider,
-        starts_at=start,
-        ends_at=start + WEEK,
-        repeat=repeat,
-        meeting=services.MeetingSpec(starts_at=start + dt.timedelta(days=1, hours=1), place="R2"),
-    )
+def series(provider, client, *, start=MONDAY, **kwargs):
+    return weekly_series(provider, client, start=start, place="R2", **kwargs)
 
 
 def ids(sessions):

@@ -11,6 +11,7 @@ from markupsafe import escape
 from sessions_app import services
 from sessions_app.models import Assignment, Feedback, Message, Session
 
+from .portal_helpers import detail_url, message_url, submit_url
 from .queries import REQUEST_QUERIES
 from .sessions_helpers import after, complete, schedule
 
@@ -18,18 +19,6 @@ from .sessions_helpers import after, complete, schedule
 DASHBOARD_QUERIES = REQUEST_QUERIES + 5
 SESSION_LIST_QUERIES = REQUEST_QUERIES + 1
 SESSION_DETAIL_QUERIES = REQUEST_QUERIES + 6
-
-
-def detail_url(session):
-    return reverse("sessions_app:portal-session-detail", args=[session.uuid])
-
-
-def message_url(session):
-    return reverse("sessions_app:portal-message-post", args=[session.uuid])
-
-
-def submit_url(assignment):
-    return reverse("sessions_app:portal-assignment-submit", args=[assignment.uuid])
 
 
 DASHBOARD = reverse("sessions_app:portal-dashboard")

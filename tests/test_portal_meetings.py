@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from sessions_app import selectors, services
 from sessions_app.models import Assignment, Message, Session
 
+from .portal_helpers import detail_url, message_url, submit_url
 from .sessions_helpers import after, before, schedule
 from .test_portal import SESSION_DETAIL_QUERIES
 from .test_xss import executable, parse, shown
@@ -22,18 +23,6 @@ DASHBOARD = reverse("sessions_app:portal-dashboard")
 SESSION_LIST = reverse("sessions_app:portal-session-list")
 CLIENT_LIST = reverse("sessions_app:provider-client-list")
 CANCELLED = "This session was cancelled: it can be read but not changed."
-
-
-def detail_url(session):
-    return reverse("sessions_app:portal-session-detail", args=[session.uuid])
-
-
-def message_url(session):
-    return reverse("sessions_app:portal-message-post", args=[session.uuid])
-
-
-def submit_url(assignment):
-    return reverse("sessions_app:portal-assignment-submit", args=[assignment.uuid])
 
 
 def page(response):

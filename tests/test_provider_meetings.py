@@ -14,7 +14,7 @@ from sessions_app.models import Session, SessionChange
 
 from .factories import ClientFactory
 from .queries import REQUEST_QUERIES
-from .sessions_helpers import schedule
+from .sessions_helpers import schedule, weekly_series
 
 NY = zoneinfo.ZoneInfo("America/New_York")
 SCHEDULE = reverse("sessions_app:provider-session-schedule")
@@ -69,20 +69,8 @@ def schedule_data(client_profile, provider, **overrides):
     return {name: value for name, value in data.items() if value is not None}
 
 
-def series(provider, client, *, start=MONDAY, repeat=4, by=None, **kwargs):
-    """A weekly series with a Tuesday 10:00 meeting, scheduled through the service."""
-    return services.session_schedule(
-        actor=(by or provider).user,
-        client=client,
-        provider=provider,
-        starts_at=start,
-        ends_at=start + WEEK,
-        repeat=repeat,
-        meeting=services.MeetingSpec(
-            starts_at=start + dt.timedelta(days=1, hours=1), place="Room 2"
-        ),
-        **kwargs,
-    )
+def series(provider, client, *, start=MONDAY, **kwargs):
+    return weekly_series(provider, client, start=start, **kwargs)
 
 
 def counts():

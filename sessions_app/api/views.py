@@ -56,6 +56,8 @@ THROTTLED = OpenApiResponse(
     "see Retry-After.",
 )
 COMMON = {401: NOT_LOGGED_IN, 403: FORBIDDEN, 429: THROTTLED}
+# What a write to one session or homework item may answer besides success.
+OBJECT_WRITE_ERRORS = {400: BAD_INPUT, 404: NOT_FOUND, 409: CONFLICT, **COMMON}
 
 
 def parse_uuid(value):
@@ -292,10 +294,7 @@ class SessionDetailView(SessionObjectMixin, APIView):
                 s.SessionsSerializer,
                 description="The sessions changed (or the session itself when nothing changed).",
             ),
-            400: BAD_INPUT,
-            404: NOT_FOUND,
-            409: CONFLICT,
-            **COMMON,
+            **OBJECT_WRITE_ERRORS,
         },
     )
     def patch(self, request, id):
@@ -325,10 +324,7 @@ class SessionCancelView(SessionObjectMixin, APIView):
             200: OpenApiResponse(
                 s.SessionsSerializer, description="The sessions cancelled, in series order."
             ),
-            400: BAD_INPUT,
-            404: NOT_FOUND,
-            409: CONFLICT,
-            **COMMON,
+            **OBJECT_WRITE_ERRORS,
         },
     )
     def post(self, request, id):
@@ -353,10 +349,7 @@ class SessionCloseView(SessionObjectMixin, APIView):
         request=s.CloseInSerializer,
         responses={
             200: OpenApiResponse(s.SessionSerializer, description="The closed session."),
-            400: BAD_INPUT,
-            404: NOT_FOUND,
-            409: CONFLICT,
-            **COMMON,
+            **OBJECT_WRITE_ERRORS,
         },
     )
     def post(self, request, id):
@@ -377,10 +370,7 @@ class AssignmentCreateView(SessionObjectMixin, APIView):
         request=s.AssignmentInSerializer,
         responses={
             201: OpenApiResponse(s.AssignmentSerializer, description="The new homework."),
-            400: BAD_INPUT,
-            404: NOT_FOUND,
-            409: CONFLICT,
-            **COMMON,
+            **OBJECT_WRITE_ERRORS,
         },
     )
     def post(self, request, id):
@@ -413,10 +403,7 @@ class AssignmentSubmitView(AssignmentObjectMixin, APIView):
         request=s.SubmitInSerializer,
         responses={
             200: OpenApiResponse(s.AssignmentSerializer, description="The answered homework."),
-            400: BAD_INPUT,
-            404: NOT_FOUND,
-            409: CONFLICT,
-            **COMMON,
+            **OBJECT_WRITE_ERRORS,
         },
     )
     def post(self, request, id):
@@ -441,10 +428,7 @@ class FeedbackCreateView(AssignmentObjectMixin, APIView):
         request=s.FeedbackInSerializer,
         responses={
             201: OpenApiResponse(s.FeedbackSerializer, description="The new feedback."),
-            400: BAD_INPUT,
-            404: NOT_FOUND,
-            409: CONFLICT,
-            **COMMON,
+            **OBJECT_WRITE_ERRORS,
         },
     )
     def post(self, request, id):
@@ -493,10 +477,7 @@ class MessageListView(SessionObjectMixin, generics.ListAPIView):
         request=s.MessageInSerializer,
         responses={
             201: OpenApiResponse(s.MessageSerializer, description="The new message."),
-            400: BAD_INPUT,
-            404: NOT_FOUND,
-            409: CONFLICT,
-            **COMMON,
+            **OBJECT_WRITE_ERRORS,
         },
     )
     def post(self, request, id):
