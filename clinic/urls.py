@@ -30,6 +30,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", include((clinic_patterns, "clinic"))),
     path("", include("sessions_app.urls")),
+    path("", include("calendars.urls")),
     path("api/v1/", include("sessions_app.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's set-up as a script file: no inline script (CSP).

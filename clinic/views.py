@@ -3,12 +3,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
+
+from calendars import selectors as calendar_selectors
 
 from . import invitations, selectors, services
 from .forms import CareTeamForm, InvitationPasswordForm, InviteForm, LanguageForm
@@ -182,6 +185,17 @@ class AccountSettingsView(FormView):
 
     def get_initial(self):
         return {"language": self.request.user.language}
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        feed = calendar_selectors.calendar_feed_of(user=user) if user.role else None
+        feed_url = None
+        if feed is not None:
+            path = reverse("calendars:feed", args=[feed.secret])
+            feed_url = self.request.build_absolute_uri(path)
+        return super().get_context_data(
+            feed_offered=bool(user.role), feed=feed, feed_url=feed_url, **kwargs
+        )
 
     def form_valid(self, form):
         try:

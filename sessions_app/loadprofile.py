@@ -21,3 +21,6 @@ CLIENT_EMAIL = "weekly.client@load.example"
 SESSION_UUID = featured_uuid("featured-session")
 SESSION_HOMEWORK = 10
 SESSION_MESSAGES = 50
+# The featured provider's calendar feed (`scripts/bench.py` sets it): a fixed secret, for
+# load data only; a real feed's secret is random (calendars/models.py).
+FEED_SECRET = "load-" + featured_uuid("calendar-feed").hex

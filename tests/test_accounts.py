@@ -42,6 +42,8 @@ PUBLIC_URL_NAMES = {
     "clinic:invitation-accept",
     # For load balancers: answers "ok", reads no session, no database, no data.
     "clinic:healthz",
+    # Calendar apps fetch feeds without a log-in: the secret in the URL is the key (issue 15).
+    "calendars:feed",
 }
 
 

@@ -1,0 +1,172 @@
+"""Reads of the calendars: the provider's calendar, the private feeds, the portal's .ics."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q
+from django.utils.translation import gettext
+
+from sessions_app.models import Session
+
+from .ics import CalendarEvent, event_uid
+from .models import CalendarFeed
+
+# --- The provider's calendar page (issue 15, point 1) ---
+
+
+def calendar_providers(*, viewer):
+    """Whose calendar `viewer` may open: themselves and the colleagues of their clinic on the
+    care teams of their clients, in one query."""
+    from clinic.models import CareProvider, CareTeamMembership
+
+    me = viewer.provider_profile
+    if me is None:
+        return []
+    my_clients = CareTeamMembership.objects.filter(provider=me).values("client_id")
+    colleagues = CareTeamMembership.objects.filter(client_id__in=my_clients).values("provider_id")
+    return list(
+        CareProvider.objects.filter(clinic_id=me.clinic_id)
+        .filter(Q(pk=me.pk) | Q(pk__in=colleagues))
+        .select_related("user")
+        .only("uuid", "clinic_id", "user__full_name", "user__email")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def provider_calendar(*, viewer, provider, start, end):
+    """The sessions in `viewer`'s scope held by `provider` whose period overlaps [start, end),
+    with the client's name, in one query (index session_provider_status, then the range)."""
+    return list(
+        Session.objects.visible_to(viewer)
+        .filter(provider=provider, starts_at__lt=end, ends_at__gt=start)
+        .select_related("client__user")
+        .only(
+            "uuid",
+            "number",
+            "status",
+            "starts_at",
+            "ends_at",
+            "meeting_starts_at",
+            "meeting_minutes",
+            "meeting_place",
+            "meeting_video_url",
+            "client__user__full_name",
+            "client__user__email",
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+# --- Calendar feeds and the portal's .ics (issue 15, points 2 and 3) ---
+
+FEED_PAST = dt.timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class CalendarFileData:
+    """What an .ics file holds: its events, the zone they are written in, its name."""
+
+    events: list
+    tz: object
+    name: str
+
+
+def calendar_feed_of(*, user):
+    return CalendarFeed.objects.filter(user=user).only("secret", "created_at").first()
+
+
+def calendar_feed_by_secret(*, secret):
+    """The live feed of `secret` with its active owner, role and clinic; None otherwise."""
+    return (
+        CalendarFeed.objects.select_related("user__careprovider__clinic", "user__client__clinic")
+        .filter(secret=secret, user__is_active=True)
+        .first()
+    )
+
+
+def _initials(full_name):
+    words = full_name.split()
+    if not words:
+        return ""
+    picked = words if len(words) == 1 else [words[0], words[-1]]
+    return "".join(f"{word[0].upper()}." for word in picked)
+
+
+def _provider_summary(full_name):
+    initials = _initials(full_name)
+    if not initials:
+        return gettext("Session")
+    return gettext("Session – %(initials)s") % {"initials": initials}  # noqa: RUF001
+
+
+def _meeting_rows(sessions):
+    """The sessions with a meeting, in one query: the change count and the time of the last
+    change come along as aggregates."""
+    return (
+        sessions.filter(meeting_starts_at__isnull=False)
+        .order_by("meeting_starts_at", "pk")
+        .values(
+            "uuid",
+            "number",
+            "status",
+            "created_at",
+            "meeting_starts_at",
+            "meeting_minutes",
+            "meeting_place",
+            "meeting_video_url",
+            "client__user__full_name",
+        )
+        .annotate(change_count=Count("changes"), changed_at=Max("changes__changed_at"))
+    )
+
+
+def _event(row, summary):
+    return CalendarEvent(
+        uid=event_uid(row["uuid"]),
+        # Every change and the cancellation leave a SessionChange: each raises the SEQUENCE.
+        sequence=row["change_count"],
+        summary=summary,
+        starts_at=row["meeting_starts_at"],
+        ends_at=row["meeting_starts_at"] + dt.timedelta(minutes=row["meeting_minutes"]),
+        stamp=row["changed_at"] or row["created_at"],
+        cancelled=row["status"] == Session.Status.CANCELLED,
+        place=row["meeting_place"],
+        video_url=row["meeting_video_url"],
+    )
+
+
+def calendar_feed_events(*, owner, now):
+    """The meetings of `owner`'s feed (held by a provider, a client's own) from 90 days ago
+    on, cancelled ones too, in one query whatever their number; the summaries carry no names.
+    `owner` comes with role and clinic (calendar_feed_by_secret)."""
+    provider, client = owner.provider_profile, owner.client_profile
+    profile = provider or client
+    sessions = Session.objects.visible_to(owner).filter(meeting_starts_at__gte=now - FEED_PAST)
+    if provider is not None:
+        rows = _meeting_rows(sessions.filter(provider=provider))
+        events = [_event(row, _provider_summary(row["client__user__full_name"])) for row in rows]
+    elif client is not None:
+        summary = gettext("Session with your care team")
+        events = [_event(row, summary) for row in _meeting_rows(sessions)]
+    else:
+        events = []
+    return CalendarFileData(
+        events=events,
+        tz=profile.clinic.tzinfo if profile is not None else dt.UTC,
+        name=gettext("CareSessions meetings"),
+    )
+
+
+def portal_meeting_event(*, viewer, session_id):
+    """(number, CalendarFileData) of the client's own session's meeting; None when the session
+    is not theirs or has no meeting."""
+    client = viewer.client_profile
+    if client is None:
+        return None
+    row = _meeting_rows(Session.objects.visible_to(viewer).filter(uuid=session_id)).first()
+    if row is None:
+        return None
+    event = _event(row, gettext("Session with your care team"))
+    return row["number"], CalendarFileData(
+        events=[event], tz=client.clinic.tzinfo, name=gettext("CareSessions meeting")
+    )
