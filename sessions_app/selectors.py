@@ -29,6 +29,7 @@ from clinic import compiled
 from clinic.compiled import CompiledQuery, Constant, ReadByIds
 from clinic.models import CareProvider, CareTeamMembership, Client
 from sessions_app.models import (
+    MEETING_MINUTES,
     Assignment,
     Feedback,
     Message,
@@ -838,6 +839,31 @@ class PortalDashboard:
     homework_later: int
     unread_sessions: list
     latest_feedback: list
+    next_meeting: Session | None
+
+
+def _portal_next_meeting(viewer, now):
+    """The open session whose meeting ends next after `now` (under way or to come)."""
+    longest = MEETING_MINUTES[1]
+    since = now - dt.timedelta(minutes=longest)
+    sessions = (
+        Session.objects.visible_to(viewer)
+        .filter(status=Session.Status.OPEN, ends_at__gt=since, meeting_starts_at__gt=since)
+        .select_related("provider__user")
+        .only(
+            "uuid",
+            "number",
+            "clinic_id",
+            "meeting_starts_at",
+            "meeting_minutes",
+            "meeting_place",
+            "meeting_video_url",
+            "provider__user__full_name",
+        )
+        .order_by("meeting_starts_at", "pk")
+    )
+    # No meeting lasts longer than `longest`: of those begun since, some may be over.
+    return next((s for s in sessions[:8] if s.meeting_ends_at > now), None)
 
 
 def portal_dashboard(*, viewer, now):
@@ -846,6 +872,7 @@ def portal_dashboard(*, viewer, now):
     later = _portal_later(client_id, now)
     return PortalDashboard(
         now=now,
+        next_meeting=_portal_next_meeting(viewer, now),
         current=current[0] if current else None,
         homework_to_do=_portal_to_do(client_id, now),
         homework_later=later[0][0] if later else 0,
@@ -1049,6 +1076,21 @@ def api_session_rows(*, session_ids):
 def api_assignment_rows(*, assignment_id):
     """Rows of `assignment_id` (visible or just written) as in ApiSessionRows.assignments."""
     return _api_assignments_by_pk([assignment_id])
+
+
+def api_calendar(*, viewer, start, end):
+    """The requester's meetings starting in [start, end), by start: a provider's in the
+    sessions they hold, a client's in their own; cancelled ones too (marked by status)."""
+    sessions = Session.objects.visible_to(viewer).filter(
+        meeting_starts_at__gte=start, meeting_starts_at__lt=end
+    )
+    if viewer.provider_profile is not None:
+        sessions = sessions.filter(provider=viewer.provider_profile)
+    return list(
+        sessions.select_related("client__user", "provider__user").order_by(
+            "meeting_starts_at", "pk"
+        )
+    )
 
 
 def api_clients(*, viewer):

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from calendars.services import calendar_feed_create
 from sessions_app import services
 from sessions_app.models import IdempotencyRecord
 
@@ -59,6 +60,8 @@ def world(db, clinic, clinic_admin, provider, off_team_provider, other_clinic_pr
         meeting=services.MeetingSpec(starts_at=session.starts_at, place="Room 2"),
     )
     IdempotencyRecord.objects.create(user=provider.user, key="matrix", fingerprint="f" * 64)
+    # A calendar feed, so that its admin pages have a row too.
+    calendar_feed_create(user=provider.user)
     staff = UserFactory(is_staff=True, is_superuser=True)
     return {
         "session": session,
@@ -186,6 +189,29 @@ EXPECTED = {
         "302 200 200 200 200 200 200 302 200",
         "302 302 302 302 302 302 302 302 302",
     ),
+    # The feed needs no log-in and ignores one: only its secret counts (a made-up one: 404).
+    "calendars:feed": (
+        "404 404 404 404 404 404 404 404 404",
+        "405 405 405 405 405 405 405 405 405",
+    ),
+    # The account page's feed buttons: POST only; anyone with a role, not staff without one.
+    "calendars:feed-create": (
+        "302 405 405 405 405 405 405 302 405",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "calendars:feed-regenerate": (
+        "302 405 405 405 405 405 405 302 405",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "calendars:feed-revoke": (
+        "302 405 405 405 405 405 405 302 405",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    # A client's own meeting; another client's session is out of scope, providers are refused.
+    "calendars:portal-meeting-ics": (
+        "302 200 404 403 403 403 403 302 403",
+        "302 405 405 403 403 403 403 302 403",
+    ),
     "sessions_app:provider-dashboard": (
         "302 403 403 200 200 200 200 302 403",
         "302 403 403 405 405 405 405 302 403",
@@ -263,6 +289,11 @@ EXPECTED = {
         "302 200 404 403 403 403 403 302 403",
     ),
     "api:me": ("401 200 200 200 200 200 200 401 404", "401 405 405 405 405 405 405 401 405"),
+    # Without its range every request is 400: who is let in is what the row shows.
+    "api:calendar": (
+        "401 400 400 400 400 400 400 401 400",
+        "401 405 405 405 405 405 405 401 405",
+    ),
     "api:client-list": (
         "401 403 403 200 200 200 200 401 403",
         "401 405 405 405 405 405 405 401 405",
@@ -756,6 +787,30 @@ EXPECTED_ADMIN = {
         "302 302 302 302 302 302 302 302 403",
     ),
     "admin/sessions_app/idempotencyrecord/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:calendars_calendarfeed_changelist": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
+    ),
+    "admin:calendars_calendarfeed_add": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:calendars_calendarfeed_history": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
+    ),
+    "admin:calendars_calendarfeed_delete": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:calendars_calendarfeed_change": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin/calendars/calendarfeed/<path:object_id>/": (
         "302 302 302 302 302 302 302 302 302",
         "302 302 302 302 302 302 302 302 302",
     ),

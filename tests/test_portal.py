@@ -16,7 +16,7 @@ from .queries import REQUEST_QUERIES
 from .sessions_helpers import after, complete, schedule
 
 # The number of queries each page costs, whatever the number of rows (see the pinning tests).
-DASHBOARD_QUERIES = REQUEST_QUERIES + 5
+DASHBOARD_QUERIES = REQUEST_QUERIES + 6
 SESSION_LIST_QUERIES = REQUEST_QUERIES + 1
 SESSION_DETAIL_QUERIES = REQUEST_QUERIES + 6
 
@@ -487,7 +487,8 @@ def make_sessions(n, *, client, provider, admin):
             start=start,
             homework=["Read", "Write"],
             meeting=services.MeetingSpec(
-                starts_at=start + dt.timedelta(hours=1),
+                # The session in progress has its meeting in two hours: the next one.
+                starts_at=start + dt.timedelta(days=1, hours=2),
                 place=f"Room {i}",
                 video_url=f"https://video.example/{i}",
             ),
@@ -515,6 +516,7 @@ def test_dashboard_query_count_does_not_grow(
     soup = page(response)
     assert soup.find(id="current-session").find("a")
     assert soup.find(id="current-session").find(attrs={"data-testid": "current-meeting"})
+    assert soup.find(id="next-meeting").find(attrs={"data-testid": "next-meeting-ics"})
     assert soup.find(id="homework-to-do").select("li a")
     assert soup.find(id="unread-messages").select("li a")
     assert soup.find(id="latest-feedback").select("li a")

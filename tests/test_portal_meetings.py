@@ -524,3 +524,92 @@ def test_a_cancelled_sessions_meeting_is_called_off_without_its_link(
     assert "this meeting will not take place" in text(meeting)
     assert meeting.find("a") is None
     assert meeting.find(attrs={"data-testid": "meeting-video"}) is None
+
+
+# --- the next meeting (DESIGN.md section 10) ---------------------------------------------
+
+
+def next_meeting(portal):
+    return page(portal.get(DASHBOARD)).find(id="next-meeting")
+
+
+def test_the_dashboard_shows_the_next_meeting_with_its_link_and_ics(
+    portal, client_profile, provider, clinic_admin
+):
+    now = timezone.now()
+    [current] = schedule(
+        by=clinic_admin,
+        client=client_profile,
+        provider=provider,
+        start=now - dt.timedelta(days=1),
+        meeting=services.MeetingSpec(starts_at=now - dt.timedelta(hours=20), place="Room 1"),
+    )
+    meeting_at = (now + dt.timedelta(days=7, hours=2)).replace(second=0, microsecond=0)
+    [coming] = schedule(
+        by=clinic_admin,
+        client=client_profile,
+        provider=provider,
+        start=after(current),
+        meeting=services.MeetingSpec(
+            starts_at=meeting_at,
+            minutes=45,
+            place="Room 2",
+            video_url="https://video.example/room-2?pwd=a&b=1",
+        ),
+    )
+    card = next_meeting(portal)
+    # The current session's meeting is over: the next is the coming session's.
+    assert card.find("time")["datetime"] == iso(meeting_at)
+    assert f"Session {coming.number} with Ben Provider · Place: Room 2" in text(card)
+    assert "45 minutes" in text(card)
+    video = card.find(attrs={"data-testid": "next-meeting-video"})
+    assert video["href"] == "https://video.example/room-2?pwd=a&b=1"
+    assert "btn" in video["class"] and video["rel"] == ["noopener", "noreferrer"]
+    ics = card.find(attrs={"data-testid": "next-meeting-ics"})
+    assert ics["href"] == reverse("calendars:portal-meeting-ics", args=[coming.uuid])
+    assert card.find("a", href=detail_url(coming))
+
+
+def test_a_meeting_under_way_is_the_next_meeting(portal, client_profile, provider):
+    now = timezone.now()
+    [session] = schedule(
+        by=provider,
+        client=client_profile,
+        start=now - dt.timedelta(days=1),
+        meeting=services.MeetingSpec(starts_at=now - dt.timedelta(minutes=30), minutes=50),
+    )
+    card = next_meeting(portal)
+    assert card.find("time")["datetime"] == iso(session.meeting_starts_at)
+
+
+def test_cancelled_and_finished_meetings_are_not_next(portal, client_profile, provider):
+    now = timezone.now()
+    [session] = schedule(
+        by=provider,
+        client=client_profile,
+        start=now - dt.timedelta(days=1),
+        meeting=services.MeetingSpec(starts_at=now - dt.timedelta(minutes=51), minutes=50),
+    )
+    assert next_meeting(portal) is None
+    [later] = schedule(
+        by=provider,
+        client=client_profile,
+        start=after(session),
+        meeting=services.MeetingSpec(starts_at=session.ends_at + dt.timedelta(hours=1)),
+    )
+    assert next_meeting(portal) is not None
+    cancel(later, provider)
+    assert next_meeting(portal) is None
+
+
+def test_without_a_video_link_there_is_no_join_button(portal, client_profile, provider):
+    now = timezone.now()
+    schedule(
+        by=provider,
+        client=client_profile,
+        start=now - dt.timedelta(days=1),
+        meeting=services.MeetingSpec(starts_at=now + dt.timedelta(hours=3), place="Room 9"),
+    )
+    card = next_meeting(portal)
+    assert card.find(attrs={"data-testid": "next-meeting-video"}) is None
+    assert "Place: Room 9" in text(card)

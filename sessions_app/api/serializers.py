@@ -444,6 +444,48 @@ class MessageInSerializer(serializers.Serializer):
     body = TextField(max_length=MESSAGE_MAX)
 
 
+CALENDAR_DAYS_MAX = 92
+
+
+class CalendarQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="The first day (YYYY-MM-DD), on the clinic's clock.")
+    end = serializers.DateField(
+        help_text=f"The last day, included; at most {CALENDAR_DAYS_MAX} days in all."
+    )
+
+    def validate(self, data):
+        days = (data["end"] - data["start"]).days + 1
+        if days < 1:
+            raise serializers.ValidationError(
+                {"end": gettext("The last day comes before the first.")}, code="reversed"
+            )
+        if days > CALENDAR_DAYS_MAX:
+            message = gettext("Ask for %(max)s days at most; this asks for %(days)s.")
+            raise serializers.ValidationError(
+                {"end": message % {"max": CALENDAR_DAYS_MAX, "days": days}}, code="too_long"
+            )
+        return data
+
+
+class CalendarMeetingSerializer(serializers.Serializer):
+    """A meeting in the requester's calendar, with the session it belongs to."""
+
+    session = serializers.UUIDField(source="uuid")
+    number = serializers.IntegerField(help_text="The session's number in the client's care.")
+    status = serializers.ChoiceField(
+        choices=Session.Status.values, help_text="A cancelled session's meeting is called off."
+    )
+    client = PersonSerializer()
+    provider = PersonSerializer()
+    starts_at = serializers.DateTimeField(source="meeting_starts_at")
+    ends_at = serializers.DateTimeField(source="meeting_ends_at")
+    minutes = serializers.IntegerField(source="meeting_minutes")
+    place = serializers.CharField(source="meeting_place", help_text="Free text; may be empty.")
+    video_url = serializers.CharField(
+        source="meeting_video_url", help_text="An https:// link, or empty."
+    )
+
+
 class SessionFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Session.Status.values, required=False)
     client = serializers.UUIDField(required=False, help_text="A client's id.")

@@ -6,6 +6,7 @@ app_name = "api"
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
+    path("calendar/", views.CalendarView.as_view(), name="calendar"),
     path("clients/", views.ClientListView.as_view(), name="client-list"),
     path("sessions/", views.SessionListView.as_view(), name="session-list"),
     path("sessions/<str:id>/", views.SessionDetailView.as_view(), name="session-detail"),

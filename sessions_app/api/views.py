@@ -1,5 +1,6 @@
 """The JSON API v1: the same services and selectors as the pages."""
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -122,6 +123,35 @@ class MeView(RequesterMixin, APIView):
         if profile is None:
             raise NotFound(gettext("This account has no provider or client role."))
         return Response(s.MeSerializer(profile).data)
+
+
+class CalendarView(RequesterMixin, APIView):
+    @extend_schema(
+        summary="My meetings in a range of days",
+        description="The meetings of the sessions you hold (providers) or your own sessions "
+        "(clients) that start from `start` to `end` (both days included, on your clinic's "
+        f"clock, at most {s.CALENDAR_DAYS_MAX} days), by start time. A cancelled session's "
+        "meeting is listed with the status `cancelled`. A missing, malformed or reversed "
+        "range, or a longer one, is 400.",
+        parameters=[s.CalendarQuerySerializer],
+        responses={
+            200: OpenApiResponse(
+                s.CalendarMeetingSerializer(many=True), description="The meetings, by start."
+            ),
+            400: BAD_INPUT,
+            **COMMON,
+        },
+    )
+    def get(self, request):
+        query = s.CalendarQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        tz = timezone.get_current_timezone()
+        start = dt.datetime.combine(query.validated_data["start"], dt.time(), tzinfo=tz)
+        end = dt.datetime.combine(
+            query.validated_data["end"] + dt.timedelta(days=1), dt.time(), tzinfo=tz
+        )
+        meetings = selectors.api_calendar(viewer=request.user, start=start, end=end)
+        return Response(s.CalendarMeetingSerializer(meetings, many=True).data)
 
 
 class ClientListView(RequesterMixin, generics.ListAPIView):
