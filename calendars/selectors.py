@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext
 
+from clinic.models import CareProvider, CareTeamMembership
 from sessions_app.models import Session
 
 from .ics import CalendarEvent, event_uid
@@ -17,8 +18,6 @@ from .models import CalendarFeed
 def calendar_providers(*, viewer):
     """Whose calendar `viewer` may open: themselves and the colleagues of their clinic on the
     care teams of their clients, in one query."""
-    from clinic.models import CareProvider, CareTeamMembership
-
     me = viewer.provider_profile
     if me is None:
         return []

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from .views import feeds
+from .views import feeds, provider
 
 app_name = "calendars"
 
 urlpatterns = [
+    path(
+        "provider/calendar/",
+        provider.ProviderCalendarView.as_view(),
+        name="provider-calendar",
+    ),
     path("calendar/<str:secret>.ics", feeds.FeedView.as_view(), name="feed"),
     path("accounts/calendar-feed/create/", feeds.FeedCreateView.as_view(), name="feed-create"),
     path(

@@ -185,6 +185,7 @@ def test_schema_has_every_endpoint_of_the_design(schema):
     }
     assert operations == {
         ("GET", "/api/v1/me/"),
+        ("GET", "/api/v1/calendar/"),
         ("GET", "/api/v1/clients/"),
         ("GET", "/api/v1/sessions/"),
         ("POST", "/api/v1/sessions/"),

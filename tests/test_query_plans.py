@@ -39,6 +39,8 @@ PAGES = {
         "/provider/",
         "/provider/sessions/",
         "/provider/sessions/?page=40",
+        "/provider/calendar/?view=week",
+        "/provider/calendar/?view=month",
         "/provider/sessions/?unread=on",
         # The list's page of ids with its count is compiled per filter shape.
         "/provider/sessions/?timing=overdue&page=2",
