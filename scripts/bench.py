@@ -68,6 +68,9 @@ URLS = [
     ("portal dashboard", "/portal/", "client"),
     ("portal session", f"/portal/sessions/{SESSION}/", "client"),
     ("portal session (es)", f"/portal/sessions/{SESSION}/", "client in Spanish"),
+    ("calendar week", "/provider/calendar/?view=week", "provider"),
+    ("calendar month", "/provider/calendar/?view=month", "provider"),
+    ("calendar feed", f"/calendar/{profile.FEED_SECRET}.ics", None),
     ("api session list", "/api/v1/sessions/", "provider"),
     ("api session detail", f"/api/v1/sessions/{SESSION}/", "provider"),
 ]
@@ -102,6 +105,7 @@ def server_env(args):
         MFA_REQUIRED="0",
         # The API's per-user throttle stays on (it costs a Redis round trip), out of reach.
         API_THROTTLE_USER="10000000/minute",
+        CALENDAR_FEED_FETCHES_PER_HOUR="100000000",
         QUERY_COUNT_HEADER="1",
         CONN_MAX_AGE="600",
         LOG_LEVEL="WARNING",
@@ -304,6 +308,19 @@ def wrk(url, headers, seconds, connections, script):
     }
 
 
+def give_feed(database_url):
+    """The featured provider's calendar feed, at the load profile's fixed secret."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "INSERT INTO calendars_calendarfeed (user_id, secret, created_at)"
+            " SELECT id, %s, now() FROM clinic_user WHERE email = %s"
+            " ON CONFLICT (user_id) DO UPDATE SET secret = EXCLUDED.secret",
+            [profile.FEED_SECRET, profile.PROVIDER_EMAIL],
+        )
+
+
 def count_sessions(database_url):
     import psycopg
 
@@ -338,6 +355,7 @@ class Target:
         # Whatever changed since the last run (migrations) is brought up to date.
         manage(self.args, "migrate", "--noinput", "-v0", env=self.env)
         tune_database(self.database_url)
+        give_feed(self.database_url)
         self.sessions = count_sessions(self.database_url)
 
     def start(self):
