@@ -7,6 +7,7 @@ from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from .api_helpers import token_client
 from .factories import ClientFactory, ClinicFactory, ProviderFactory, UserFactory
 
 # Property-based tests (tests/test_properties.py): 200 examples each in CI, fewer while
@@ -161,3 +162,14 @@ def _jinja2_templates_are_seen_by_the_test_client():
     backend.Template.render = render_and_tell
     yield
     backend.Template.render = render
+
+
+# The API as Ben (a provider on the care team) and as Chloe (the client), by token.
+@pytest.fixture
+def ben(provider):
+    return token_client(provider.user)
+
+
+@pytest.fixture
+def chloe(client_profile):
+    return token_client(client_profile.user)

@@ -23,16 +23,6 @@ def starts(response):
     return [meeting["starts_at"] for meeting in response.json()]
 
 
-@pytest.fixture
-def ben(provider):
-    return token_client(provider.user)
-
-
-@pytest.fixture
-def chloe(client_profile):
-    return token_client(client_profile.user)
-
-
 def test_a_provider_gets_the_meetings_of_the_sessions_they_hold_in_the_range(
     ben, provider, clinic_admin, client_profile
 ):

@@ -13,11 +13,6 @@ START = dt.datetime(2027, 3, 1, 14, 0, tzinfo=dt.UTC)  # Monday 09:00 in New Yor
 PAST = dt.datetime(2024, 3, 4, 14, 0, tzinfo=dt.UTC)  # started: homework can be submitted
 
 
-@pytest.fixture
-def ben(provider):
-    return token_client(provider.user)
-
-
 def weekly(n, *, by, client, provider=None, homework=()):
     return schedule(
         by=by, client=client, provider=provider, start=START, repeat=n, homework=homework

@@ -27,18 +27,8 @@ MEETING = {"starts_at": "2027-03-02T10:00", "place": "Room 2", "video_url": "htt
 
 
 @pytest.fixture
-def ben(provider):
-    return token_client(provider.user)
-
-
-@pytest.fixture
 def ava(clinic_admin):
     return token_client(clinic_admin.user)
-
-
-@pytest.fixture
-def chloe(client_profile):
-    return token_client(client_profile.user)
 
 
 def post(caller, path, body, **headers):

@@ -13,16 +13,6 @@ from .rows import row_counts
 from .sessions_helpers import complete, schedule
 
 
-@pytest.fixture
-def ben(provider):
-    return token_client(provider.user)
-
-
-@pytest.fixture
-def chloe(client_profile):
-    return token_client(client_profile.user)
-
-
 def post(caller, path, body):
     return caller.post(f"{API}{path}", body, format="json")
 
