@@ -101,6 +101,16 @@ def day(value):
     return _format(timezone.localtime(value), "SHORT_DATE_FORMAT")
 
 
+def clock(value):
+    """A moment's time of day on the clinic's wall clock (TIME_FORMAT)."""
+    return "—" if value is None else _format(timezone.localtime(value), "TIME_FORMAT")
+
+
+def calendar_day(value, format_name="SHORT_DATE_FORMAT"):
+    """A day of the calendar (a date, no time of day) in the reader's language."""
+    return _formatted(translation.get_language(), format_name, value)
+
+
 def isoformat(value):
     return "" if value is None else timezone.localtime(value).isoformat()
 
@@ -159,6 +169,8 @@ def environment(**options):
         moment_parts=moment_parts,
         when=when,
         day=day,
+        clock=clock,
+        calendar_day=calendar_day,
         isoformat=isoformat,
         localtime=localtime,
         number=number,

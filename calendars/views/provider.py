@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib import messages
 from django.http import Http404
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -116,7 +116,5 @@ class ProviderCalendarView(ProviderRequiredMixin, TemplateView):
             next_url=link(view=view, date=next_day.isoformat()),
             today_url=link(view=view, date=today.isoformat()),
             view_url={v: link(view=v, date=day.isoformat()) for v in VIEWS},
-            date_text=lambda value, name="SHORT_DATE_FORMAT": formats.date_format(value, name),
-            clock=lambda value: formats.time_format(timezone.localtime(value, tz), "TIME_FORMAT"),
             **kwargs,
         )
