@@ -12,6 +12,7 @@ PROVIDER_LINKS = {
     "Dashboard": "/provider/",
     "Sessions": "/provider/sessions/",
     "Schedule": "/provider/sessions/new/",
+    "Calendar": "/provider/calendar/",
     "Clients": "/provider/clients/",
 }
 ACCOUNT_LINKS = {
