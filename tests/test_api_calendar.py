@@ -102,6 +102,8 @@ def test_other_clinics_and_other_caseloads_stay_out(
         ({"start": "2027-01-01", "end": "2027-04-03"}, "end", "93"),
         ({"start": "2027-3-1x", "end": "2027-03-02"}, "start", "Date has wrong format"),
         ({"start": "2027-03-01"}, "end", "required"),
+        ({"start": "9999-12-31", "end": "9999-12-31"}, "start", "2000 to 2999"),
+        ({"start": "2027-03-01", "end": "3000-01-01"}, "end", "2000 to 2999"),
         ({}, "start", "required"),
     ],
 )

@@ -454,6 +454,12 @@ class CalendarQuerySerializer(serializers.Serializer):
     )
 
     def validate(self, data):
+        for name in ("start", "end"):
+            if not 2000 <= data[name].year <= 2999:
+                message = gettext("Give a day in the years %(first)s to %(last)s.")
+                raise serializers.ValidationError(
+                    {name: message % {"first": 2000, "last": 2999}}, code="year"
+                )
         days = (data["end"] - data["start"]).days + 1
         if days < 1:
             raise serializers.ValidationError(
