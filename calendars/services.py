@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from audit.services import record
 
@@ -11,8 +13,14 @@ from .models import CalendarFeed, new_secret
 WINDOW_SECONDS = 3600
 
 
+def _require_role(user):
+    if not user.role:
+        raise PermissionDenied(gettext("Only people of a clinic have a calendar feed."))
+
+
 def calendar_feed_create(*, user):
     """The person's feed, made now if they have none (one live secret per person)."""
+    _require_role(user)
     with transaction.atomic():
         feed, created = CalendarFeed.objects.get_or_create(user=user)
         if created:
@@ -22,6 +30,7 @@ def calendar_feed_create(*, user):
 
 def calendar_feed_regenerate(*, user):
     """A new secret: the old URL answers 404 from now on."""
+    _require_role(user)
     with transaction.atomic():
         feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
         if feed is None:
@@ -35,6 +44,7 @@ def calendar_feed_regenerate(*, user):
 
 def calendar_feed_revoke(*, user):
     """Delete the person's feed; False when they had none."""
+    _require_role(user)
     with transaction.atomic():
         feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
         if feed is None:

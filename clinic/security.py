@@ -14,8 +14,6 @@ from django.utils.translation import ngettext
 from .permissions import mfa_setup_required
 
 CSP_HEADER = "Content-Security-Policy"
-# What a calendar feed sends (issue 15): still never stored, and private to its one reader.
-PRIVATE_NO_STORE = "private, no-store"
 LOGIN_AT = "clinic.login_at"
 LAST_SEEN = "clinic.last_seen"
 # Noting activity once a minute, not on every request, spares a session write per request.
@@ -147,6 +145,7 @@ class SecurityHeadersMiddleware:
         # Report-only under DEBUG: Django's debug error pages use inline script and style.
         header = "Content-Security-Policy-Report-Only" if settings.DEBUG else CSP_HEADER
         response.setdefault(header, settings.CONTENT_SECURITY_POLICY)
-        if response.get("Cache-Control") != PRIVATE_NO_STORE:
+        # A response may add directives (a feed says `private`), never drop no-store.
+        if "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "no-store"
         return response

@@ -85,9 +85,13 @@ def person_invite(
     return profile
 
 
+def chosen_language(user, *, default):
+    """The language `user` chose on their account page, else `default`."""
+    return user.language if user.language in dict(settings.LANGUAGES) else default
+
+
 def email_language(user):
-    chosen = user.language if user.language in dict(settings.LANGUAGES) else ""
-    return chosen or translation.get_language() or settings.LANGUAGE_CODE
+    return chosen_language(user, default=translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def invitation_accept(*, token, password):

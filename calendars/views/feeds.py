@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -15,15 +14,9 @@ from django.views import View
 from calendars import selectors, services
 from calendars.ics import calendar_file
 from clinic.mixins import ClientRequiredMixin
-from clinic.security import PRIVATE_NO_STORE
+from clinic.services import chosen_language
 
 ICS_TYPE = "text/calendar; charset=utf-8"
-
-
-def feed_language(owner):
-    """The owner's language, else the product's: never the caller's (there is none)."""
-    chosen = owner.language if owner.language in dict(settings.LANGUAGES) else ""
-    return chosen or settings.LANGUAGE_CODE
 
 
 def ics_response(data, **headers):
@@ -49,11 +42,12 @@ class FeedView(View):
             response = render(request, "429.html", status=429)
             response["Retry-After"] = str(retry_after)
             return response
-        language = feed_language(feed.user)
+        # The owner's language, else the product's: never the caller's (a calendar app).
+        language = chosen_language(feed.user, default=settings.LANGUAGE_CODE)
         with translation.override(language):
             data = selectors.calendar_feed_events(owner=feed.user, now=now)
             response = ics_response(data, **{"Content-Language": language})
-        response["Cache-Control"] = PRIVATE_NO_STORE
+        response["Cache-Control"] = "private, no-store"
         return response
 
 
@@ -66,8 +60,6 @@ class FeedActionView(View):
         raise NotImplementedError
 
     def post(self, request):
-        if not request.user.role:
-            raise PermissionDenied(_("Only people of a clinic have a calendar feed."))
         message = self.act(request.user)
         if message:
             messages.success(request, message)

@@ -473,7 +473,7 @@ class CalendarQuerySerializer(serializers.Serializer):
         return data
 
 
-class CalendarMeetingSerializer(serializers.Serializer):
+class CalendarMeetingSerializer(MeetingSerializer):
     """A meeting in the requester's calendar, with the session it belongs to."""
 
     session = serializers.UUIDField(source="uuid")
@@ -483,13 +483,7 @@ class CalendarMeetingSerializer(serializers.Serializer):
     )
     client = PersonSerializer()
     provider = PersonSerializer()
-    starts_at = serializers.DateTimeField(source="meeting_starts_at")
     ends_at = serializers.DateTimeField(source="meeting_ends_at")
-    minutes = serializers.IntegerField(source="meeting_minutes")
-    place = serializers.CharField(source="meeting_place", help_text="Free text; may be empty.")
-    video_url = serializers.CharField(
-        source="meeting_video_url", help_text="An https:// link, or empty."
-    )
 
 
 class SessionFilterSerializer(serializers.Serializer):
