@@ -1,0 +1,74 @@
+"""Every read of the notification pages and the header's bell."""
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+
+from .models import EmailSettings, Kind, Notification
+from .texts import CLIENT, HEADLINES, PROVIDER, headline
+
+PAGE_SIZE = 25
+
+
+# The bell's count is kept in the cache this long; getting or reading a notification drops it
+# at once (services._bell_changed), the minute bounds a count left by a care-team change.
+BELL_SECONDS = 60
+
+
+def bell_key(user_id):
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count_changed(request):
+    """The request's own count is out of date (its page just read some)."""
+    request.__dict__.pop("_unread_notifications", None)
+
+
+def unread_count(*, user, request=None):
+    """How many of `user`'s notifications are unread: from the cache, else one indexed count."""
+    cached = getattr(request, "_unread_notifications", None)
+    if cached is not None:
+        return cached
+    key = bell_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.visible_to(user).unread().count()
+        cache.set(key, count, BELL_SECONDS)
+    if request is not None:
+        request._unread_notifications = count
+    return count
+
+
+def notification_list_page(*, viewer, page):
+    """A page of the viewer's notifications, newest first, each with its headline."""
+    rows = (
+        Notification.objects.visible_to(viewer)
+        .select_related("session", "client__user")
+        .only(
+            "uuid",
+            "kind",
+            "path",
+            "created_at",
+            "read_at",
+            "session__number",
+            "client__user__full_name",
+        )
+        .order_by("-created_at", "-pk")
+    )
+    paginator = Paginator(rows, PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    role = PROVIDER if viewer.provider_profile is not None else CLIENT
+    for notification in page_obj.object_list:
+        notification.headline = headline(notification.kind, role)
+    return page_obj
+
+
+def visible_notification(*, viewer, notification_id):
+    return Notification.objects.visible_to(viewer).filter(uuid=notification_id).first()
+
+
+def email_settings_of(*, user):
+    """(settings, [(kind, label, mode)]) for the kinds `user`'s role receives."""
+    prefs = EmailSettings.objects.filter(user=user).first() or EmailSettings(user=user)
+    role = PROVIDER if user.provider_profile is not None else CLIENT
+    kinds = [kind for kind in Kind if (kind, role) in HEADLINES]
+    return prefs, [(kind, headline(kind, role), prefs.mode_of(kind)) for kind in kinds]
