@@ -53,8 +53,8 @@ run: export DEBUG ?= 1
 run: export MFA_REQUIRED ?= 0
 run: $(STAMP) $(MO)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python manage.py seed_demo
+	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
 # PostgreSQL when DATABASE_URL is set, the SQLite default otherwise. One worker per core
 # (pytest-xdist; each its own test database and Redis database): TEST_WORKERS=0 for one process.
@@ -76,6 +76,13 @@ e2e: $(STAMP) $(MO)
 .PHONY: api-fuzz
 api-fuzz: $(STAMP) $(MO)
 	BIN=$(BIN) scripts/schemathesis.sh
+
+# Notifications end to end (issue 16): a real Celery worker (--pool=solo) on Redis database 14
+# and a local SMTP sink; a message posted through the API gives the client one email, in
+# their language, without the message's text. DATABASE_URL names the database to use.
+.PHONY: notifications-e2e
+notifications-e2e: $(STAMP) $(MO)
+	$(BIN)/python scripts/notifications_e2e.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -18,7 +18,14 @@ class AuditEventAdmin(admin.ModelAdmin):
         "ip",
     ]
     list_filter = ["outcome", "role", "object_type"]
-    search_fields = ["user_email", "action", "object_id", "request_id"]
+    search_fields = [
+        "user_email",
+        "action",
+        "object_id",
+        "request_id",
+        "client_request_id",
+        "listed_ids",
+    ]
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 

@@ -1,5 +1,9 @@
+import uuid
+
 from django.apps import apps
 from django.urls import Resolver404, resolve
+
+from clinic.models import clinic_id_of
 
 from . import context
 from .models import AuditEvent
@@ -19,6 +23,24 @@ API_OBJECT_TYPES = {
     "api:feedback-create": "assignment",
 }
 NOT_AUDITED_PREFIXES = ("/static/", "/healthz", "/favicon.ico")
+# Where a refused object's clinic is found, so that a probe is recorded under that clinic too.
+OWNING_CLINIC = {
+    "session": ("sessions_app.Session", "clinic_id"),
+    "client": ("clinic.Client", "clinic_id"),
+    "assignment": ("sessions_app.Assignment", "session__clinic_id"),
+}
+
+
+def _owning_clinic(object_type, object_id):
+    if object_type not in OWNING_CLINIC:
+        return None
+    try:
+        key = uuid.UUID(object_id)
+    except ValueError:
+        return None
+    label, column = OWNING_CLINIC[object_type]
+    model = apps.get_model(label)
+    return model._default_manager.filter(uuid=key).values_list(column, flat=True).first()
 
 
 def _target(request):
@@ -87,13 +109,22 @@ class AuditMiddleware:
             outcome = AuditEvent.Outcome.FAILED
         else:
             outcome = AuditEvent.Outcome.OK
+        listed = request.audit.listed
+        if listed and not object_type:
+            object_type = listed["object_type"]
         verb = "view" if request.method in ("GET", "HEAD") else "request"
-        record(
-            action=f"{verb}:{name or 'unknown'}",
-            user=user,
-            object_type=object_type,
-            object_id=object_id,
-            outcome=outcome,
-            request=request,
-            status_code=status,
-        )
+        event = {
+            "action": f"{verb}:{name or 'unknown'}",
+            "user": user,
+            "object_type": object_type,
+            "object_id": object_id,
+            "outcome": outcome,
+            "request": request,
+            "status_code": status,
+        }
+        record(**event, listed=listed)
+        if outcome == AuditEvent.Outcome.DENIED and object_id:
+            # Refused a record of another clinic: that clinic's admin sees the probe as well.
+            owner = _owning_clinic(object_type, object_id)
+            if owner is not None and owner != clinic_id_of(user):
+                record(**event, clinic_id=owner)

@@ -56,10 +56,17 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("object type"), max_length=40, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     method = models.CharField(_("method"), max_length=10, blank=True)
-    path = models.CharField(_("path"), max_length=300, blank=True)
+    # With its query string: a list read's filters are part of what was read.
+    path = models.CharField(_("path"), max_length=2000, blank=True)
     status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # The server's id of the request; what the client sent as X-Request-ID is kept apart.
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    client_request_id = models.CharField(_("client's request id"), max_length=64, blank=True)
+    # A list read: the UUIDs of the objects it showed (space-separated; none when there were
+    # more than audit.context.LISTED_IDS_MAX) and how many matched in all.
+    listed_ids = models.TextField(_("objects listed"), blank=True)
+    listed_count = models.PositiveIntegerField(_("number listed"), null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -36,9 +36,13 @@ def record(
     request=None,
     status_code=None,
     email="",
+    listed=None,
+    clinic_id=None,
 ):
     """Append one event about `obj`; never pass free text written by a person."""
-    who, user_email, role, clinic_id = _describe(user)
+    who, user_email, role, own_clinic_id = _describe(user)
+    # `clinic_id` given: the event is filed under that clinic (the owner of a refused record).
+    clinic_id = clinic_id or own_clinic_id
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = str(getattr(obj, "uuid", None) or obj.pk)
@@ -54,12 +58,21 @@ def record(
         object_type=_clean(object_type, 40),
         object_id=_clean(object_id, 64),
         method=_clean(getattr(request, "method", None), 10),
-        path=_clean(getattr(request, "path", None), 300),
+        path=_clean(_full_path(request), 2000),
         status_code=status_code,
         ip=info.ip if info else None,
         request_id=info.request_id if info else "",
+        client_request_id=_clean(info.client_request_id if info else "", 64),
+        listed_ids=" ".join((listed or {}).get("ids", ())),
+        listed_count=(listed or {}).get("count"),
     )
     _insert(event)
+
+
+def _full_path(request):
+    if request is None:
+        return ""
+    return request.get_full_path() if hasattr(request, "get_full_path") else request.path
 
 
 # Every request inserts an event: the ORM writes the INSERT once per database, not per save().

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken as KnoxAuthToken
 
-from .models import CareProvider, CareTeamMembership, Client, Clinic, User
+from .models import ApiToken, CareProvider, CareTeamMembership, Client, Clinic, User
 
 admin.site.site_header = _("CareSessions administration")
 admin.site.site_title = _("CareSessions admin")
@@ -94,3 +95,25 @@ class ClientAdmin(admin.ModelAdmin):
     @admin.display(description=_("care team"))
     def care_team_names(self, obj):
         return ", ".join(str(p) for p in obj.care_team.all()) or "—"
+
+
+if admin.site.is_registered(KnoxAuthToken):
+    admin.site.unregister(KnoxAuthToken)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens without their keys (only hashes are kept): staff revoke (delete) them, never make
+    one, since a token made for someone else would let staff act as them through the API."""
+
+    list_display = ["name", "user", "created", "expiry", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__email"]
+    fields = ["name", "user", "created", "expiry", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

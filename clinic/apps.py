@@ -7,4 +7,4 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinics and people"
 
     def ready(self):
-        from . import checks, db, security  # noqa: F401 - deploy checks, receivers, db set-up
+        from . import authentication, checks, db, security  # noqa: F401 - checks, receivers, db

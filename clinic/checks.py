@@ -38,3 +38,29 @@ def shared_cache_check(app_configs, **kwargs):
             id="clinic.W001",
         )
     ]
+
+
+# Backends that keep mail on this server: reset and invitation links (account take-overs) would
+# land in its log or files instead of the person's mailbox.
+LOCAL_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+@register(Tags.security, deploy=True)
+def email_backend_check(app_configs, **kwargs):
+    if settings.DEBUG or settings.EMAIL_BACKEND not in LOCAL_EMAIL_BACKENDS:
+        return []
+    return [
+        Error(
+            _(
+                "Email goes to %(backend)s while DEBUG is off: password-reset and invitation "
+                "links, which open accounts, would be written on this server, not sent."
+            )
+            % {"backend": settings.EMAIL_BACKEND.rsplit(".", 2)[-2]},
+            hint=_("Set EMAIL_URL to your mail server, e.g. smtp+tls://user:password@host:587."),
+            id="clinic.E002",
+        )
+    ]

@@ -2,9 +2,21 @@
 
 DEFAULT_PASSWORD = "demo-pass-123"  # noqa: S105 - the documented demo password
 
+# crisis_contacts: shown to a client after a questionnaire answer that flags a risk.
 CLINICS = [
-    {"slug": "northside", "name": "Northside Therapy", "time_zone": "America/New_York"},
-    {"slug": "riverside", "name": "Riverside Counseling", "time_zone": "Europe/London"},
+    {
+        "slug": "northside",
+        "name": "Northside Therapy",
+        "time_zone": "America/New_York",
+        "crisis_contacts": "988 Suicide & Crisis Lifeline: call or text 988 (24 hours)\n"
+        "Emergency: call 911",
+    },
+    {
+        "slug": "riverside",
+        "name": "Riverside Counseling",
+        "time_zone": "Europe/London",
+        "crisis_contacts": "Samaritans: call 116 123 (free, 24 hours)\nEmergency: call 999",
+    },
 ]
 
 SUPERUSER = {"email": "admin@example.com", "full_name": "Site Administrator"}

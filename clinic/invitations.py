@@ -1,10 +1,11 @@
-"""Invitation links: signed, time-limited, and dead once the password is set."""
+"""Invitation links: signed, time-limited, dead once the password is set, re-sent or revoked."""
 
 from django.conf import settings
 from django.core import signing
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.core.exceptions import ValidationError
+from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
 
-from .models import User
+from .models import Invitation
 
 _SALT = "clinic.invitation"
 
@@ -19,17 +20,41 @@ def valid_days():
     return max(1, round(settings.INVITATION_TIMEOUT / 86400))
 
 
-def make_token(user):
-    return signing.dumps({"u": str(user.uuid), "s": _state(user)}, salt=_SALT, compress=True)
+def new_key():
+    return get_random_string(32)
+
+
+def make_token(invitation):
+    data = {"i": str(invitation.uuid), "k": invitation.key, "s": _state(invitation.user)}
+    return signing.dumps(data, salt=_SALT, compress=True)
+
+
+def invitation_for_token(token):
+    """The pending invitation (with its user) of a link, or None if the link is forged,
+    expired, used, replaced by a re-sent one, or revoked."""
+    try:
+        data = signing.loads(token, salt=_SALT, max_age=settings.INVITATION_TIMEOUT)
+        invitation = (
+            Invitation.objects.pending()
+            .select_related("user")
+            .get(uuid=data["i"], user__is_active=True)
+        )
+    except (
+        signing.BadSignature,
+        Invitation.DoesNotExist,
+        ValidationError,
+        KeyError,
+        TypeError,
+        ValueError,
+    ):
+        return None
+    if not constant_time_compare(data.get("k", ""), invitation.key):
+        return None
+    if not constant_time_compare(data.get("s", ""), _state(invitation.user)):
+        return None
+    return invitation
 
 
 def user_for_token(token):
-    """None if the token is forged, expired or used."""
-    try:
-        data = signing.loads(token, salt=_SALT, max_age=settings.INVITATION_TIMEOUT)
-        user = User.objects.get(uuid=data["u"], is_active=True)
-    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError, ValueError):
-        return None
-    if not constant_time_compare(data.get("s", ""), _state(user)):
-        return None
-    return user
+    invitation = invitation_for_token(token)
+    return None if invitation is None else invitation.user

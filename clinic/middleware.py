@@ -1,6 +1,17 @@
+import logging
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render, resolve_url
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+
+logger = logging.getLogger("django.request")
 
 
 class ClinicTimeZoneMiddleware:
@@ -46,3 +57,66 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ProductErrorPagesMiddleware:
+    """With DEBUG on (the demo, `make run`), the product's own 404 and 500 pages instead of
+    Django's debug pages, which list the URL patterns and settings; the traceback still goes
+    to the log. With DEBUG off Django's handlers already draw these pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            # A path no URL pattern matches: Django's debug page listed them all.
+            return self._page(request, "404.html", 404)
+        return response
+
+    def process_exception(self, request, exception):
+        if not settings.DEBUG:
+            return None
+        if isinstance(exception, Http404):
+            return self._page(request, "404.html", 404)
+        if isinstance(exception, PermissionDenied):
+            return None  # Django's 403 handler draws the product's page already
+        logger.error("Internal Server Error: %s", request.path, exc_info=exception)
+        return self._page(request, "500.html", 500)
+
+    @staticmethod
+    def _page(request, template, status):
+        return render(request, template, status=status)
+
+
+def _page_of_the_form(request):
+    """The page a form was sent from (its Referer, on this site), as a path, or None."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    parts = urlsplit(referer)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return None if path.startswith(resolve_url(settings.LOGIN_URL)) else path
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's, except for a form sent once the log-in has ended: after logging in again
+    the person returns to the page the form was on, not to the form's action (a GET there
+    answers 405, and the page is where they can write again)."""
+
+    def handle_no_permission(self, request, view_func):
+        if request.method in ("GET", "HEAD"):
+            return super().handle_no_permission(request, view_func)
+        page = _page_of_the_form(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
+        return redirect_to_login(
+            page,
+            resolve_url(self.get_login_url(view_func)),
+            self.get_redirect_field_name(view_func),
+        )

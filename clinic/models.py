@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 
 def time_zone_choices():
@@ -97,12 +98,42 @@ class User(AbstractBaseUser, PermissionsMixin):
         return ""
 
 
+class ApiToken(AbstractAuthToken):
+    """A person's API token (knox's: only a hash of the key is kept), named, with its last use."""
+
+    name = models.CharField(_("name"), max_length=100)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self):
+        # Never any part of the key: token_key is its first characters.
+        return self.name
+
+    @property
+    def is_expired(self):
+        return self.expiry is not None and self.expiry <= timezone.now()
+
+
 class Clinic(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=100, unique=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=time_zone_choices, default="UTC"
+    )
+    # Shown to a client right after a questionnaire answer that flags a risk (DESIGN.md 12).
+    crisis_contacts = models.TextField(
+        _("crisis contacts"),
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "Who a client can call or text in a crisis, one per line (for example: "
+            "“988 Suicide & Crisis Lifeline: call or text 988”)."
+        ),
     )
 
     class Meta:
@@ -193,6 +224,9 @@ class CareProvider(OneRolePerUserMixin, models.Model):
         return str(self)
 
 
+FUTURE_BIRTH_DATE = _("A date of birth cannot be in the future.")
+
+
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A provider sees the clients whose care team they are on, a client themselves."""
@@ -242,6 +276,8 @@ class Client(OneRolePerUserMixin, models.Model):
 
     def clean(self):
         super().clean()
+        if self.date_of_birth is not None and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": FUTURE_BIRTH_DATE})
         if self.pk and self.clinic_id and self.care_team.exclude(clinic_id=self.clinic_id).exists():
             raise ValidationError(
                 {
@@ -300,3 +336,63 @@ def clinic_id_of(user):
         if profile is not None:
             return profile.clinic_id
     return None
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def of_clinic_admin(self, user):
+        provider = getattr(user, "careprovider", None) if user.is_authenticated else None
+        if provider is None or not provider.is_clinic_admin:
+            return self.none()
+        return self.filter(clinic_id=provider.clinic_id)
+
+
+class Invitation(models.Model):
+    """One invitation sent by a clinic. `user` is the account made for it; none when the address
+    already had an account elsewhere (its owner is told so, and nothing of theirs changes)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("clinic")
+    )
+    email = models.EmailField(_("email address"), max_length=254)
+    full_name = models.CharField(_("full name"), max_length=150)
+    role = models.CharField(_("role"), max_length=10)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("person"),
+    )
+    invited_by = models.ForeignKey(
+        CareProvider,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    # Changed by every re-send: only the newest emailed link works.
+    key = models.CharField(_("key"), max_length=64)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["clinic", "email"], name="invitation_clinic_email")]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_pending(self):
+        return self.accepted_at is None and self.revoked_at is None

@@ -1,8 +1,10 @@
 """CareSessions settings: one module, configured from the environment (django-environ)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,13 +40,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "clinic",
     "sessions_app",
     "calendars",
     "audit",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -52,13 +56,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below whitenoise: static files keep their long cache; every other answer is no-store.
     "clinic.security.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "clinic.middleware.LanguageMiddleware",
     "audit.middleware.AuditMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's, sending a form's sender back to the form's page after logging in again.
+    "clinic.middleware.LoginRequiredMiddleware",
     "clinic.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: it tells the person why they were logged out.
@@ -66,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "clinic.security.MFARequiredMiddleware",
+    # Last, so that it sees a view's exception first: the demo's (DEBUG) error pages.
+    "clinic.middleware.ProductErrorPagesMiddleware",
 ]
 if env.bool("QUERY_COUNT_HEADER", default=False):
     MIDDLEWARE.insert(0, "clinic.querycount.QueryCountMiddleware")
@@ -79,6 +87,7 @@ _CONTEXT_PROCESSORS = [
     "django.contrib.auth.context_processors.auth",
     "django.contrib.messages.context_processors.messages",
     "clinic.context_processors.roles",
+    "notifications.context_processors.bell",
 ]
 TEMPLATES = [
     {
@@ -144,6 +153,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# The product's own subjects, without "[host name]" in front.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_FORMS = {"login": "clinic.forms.LoginForm"}
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/key,20/5m/ip",
@@ -165,6 +177,16 @@ SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 3600
 # The stored session expires with the absolute limit too, so clearsessions can remove it.
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 
+# API tokens (django-rest-knox, clinic.ApiToken): hashed, named, several a person, expiring.
+API_TOKEN_TTL = env.int("API_TOKEN_TTL", default=90 * 24 * 3600)
+KNOX_TOKEN_MODEL = "clinic.ApiToken"  # noqa: S105 - a model's name, not a secret
+# knox's own model is swapped out: its migrations would make an unused table whose key to
+# the users blocks a flush (TRUNCATE) of the users' table.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"TOKEN_TTL": timedelta(seconds=API_TOKEN_TTL), "AUTH_HEADER_PREFIX": "Token"}
+# Deeper JSON bodies are refused with 400 (sessions_app/api/parsers.py), before any recursion.
+API_JSON_MAX_DEPTH = 100
+
 API_THROTTLE_USER = env.str("API_THROTTLE_USER", default="600/minute")
 # A calendar app fetches a feed every few minutes at most: more is a leaked URL being scraped.
 CALENDAR_FEED_FETCHES_PER_HOUR = env.int("CALENDAR_FEED_FETCHES_PER_HOUR", default=60)
@@ -179,7 +201,7 @@ REST_FRAMEWORK = {
         "clinic.permissions.MFAEnrolled",
     ],
     "DEFAULT_RENDERER_CLASSES": ["sessions_app.api.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["sessions_app.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "sessions_app.api.pagination.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_THROTTLE_CLASSES": [
@@ -198,7 +220,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "CareSessions API",
     "DESCRIPTION": (
         "Sessions of care, homework, feedback and messages. Authenticate with "
-        "`Authorization: Token <key>` (or the browser session). Times are ISO 8601 with an "
+        "`Authorization: Bearer <key>` or `Authorization: Token <key>`, a key made on the API "
+        "token page (or the browser session). A body nested more than "
+        + str(API_JSON_MAX_DEPTH)
+        + " levels deep is refused with 400. Times are ISO 8601 with an "
         "offset, given in the clinic's time zone; a time sent without an offset is read in "
         "the clinic's time zone. Each user may make "
         + API_THROTTLE_USER
@@ -235,6 +260,33 @@ if env.str("REDIS_URL", default=""):
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CareSessions <no-reply@localhost>")
+# Where emails' links lead (they are written by workers, away from any request).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+
+# Background jobs (DESIGN.md section 11): Celery over Redis. Without a broker, or with
+# CELERY_TASK_ALWAYS_EAGER, jobs run in-process at once (tests, and `make run` without Redis).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "UTC"
+# A web process must not hang on a broker that is away: the sweep sends what was not queued.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": 3600,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "notifications-deliver-due": {"task": "notifications.tasks.deliver_due", "schedule": 60.0},
+    "notifications-reminders": {"task": "notifications.tasks.record_reminders", "schedule": 600.0},
+    "notifications-digests": {"task": "notifications.tasks.send_digests", "schedule": 600.0},
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -269,17 +321,25 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# No inline script or style anywhere; data: images are Bootstrap's icons and the MFA QR code.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+# django-csp: no inline style anywhere; an inline script only with the response's nonce
+# (`<script nonce="{{ request.csp_nonce }}">`: the header names a nonce only when a page used
+# it); data: images are Bootstrap's icons and the MFA QR code. Enforced in the demo too (a
+# report-only demo hides what production blocks); CSP_REPORT_ONLY=1 only reports.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Not a setting of its own: django-csp 4 refuses its 3.x names, CSP_REPORT_ONLY among them.
+_csp_report_only = env.bool("CSP_REPORT_ONLY", default=False)
+CONTENT_SECURITY_POLICY = None if _csp_report_only else _CSP
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if _csp_report_only else None
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -19,9 +19,56 @@ clinic_patterns = [
         views.CareTeamEditView.as_view(),
         name="care-team-edit",
     ),
+    path(
+        "provider/clinic/invitations/<uuid:invitation_id>/resend/",
+        views.InvitationActionView.as_view(action="resend"),
+        name="invitation-resend",
+    ),
+    path(
+        "provider/clinic/invitations/<uuid:invitation_id>/revoke/",
+        views.InvitationActionView.as_view(action="revoke"),
+        name="invitation-revoke",
+    ),
+    path(
+        "provider/clinic/providers/<uuid:provider_id>/edit/",
+        views.PersonEditView.as_view(role="provider"),
+        name="provider-edit",
+    ),
+    path(
+        "provider/clinic/providers/<uuid:provider_id>/deactivate/",
+        views.PersonDeactivateView.as_view(role="provider"),
+        name="provider-deactivate",
+    ),
+    path(
+        "provider/clinic/providers/<uuid:provider_id>/reactivate/",
+        views.PersonReactivateView.as_view(role="provider"),
+        name="provider-reactivate",
+    ),
+    path(
+        "provider/clinic/providers/<uuid:provider_id>/sessions/",
+        views.HandOverView.as_view(),
+        name="provider-hand-over",
+    ),
+    path(
+        "provider/clinic/clients/<uuid:client_id>/edit/",
+        views.PersonEditView.as_view(role="client"),
+        name="client-edit",
+    ),
+    path(
+        "provider/clinic/clients/<uuid:client_id>/deactivate/",
+        views.PersonDeactivateView.as_view(role="client"),
+        name="client-deactivate",
+    ),
+    path(
+        "provider/clinic/clients/<uuid:client_id>/reactivate/",
+        views.PersonReactivateView.as_view(role="client"),
+        name="client-reactivate",
+    ),
     path("invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("accounts/api-token/", views.ApiTokenView.as_view(), name="api-token"),
+    path("accounts/api-token/new/", views.ApiTokenCreateView.as_view(), name="api-token-create"),
     path("accounts/settings/", views.AccountSettingsView.as_view(), name="account"),
+    path("accounts/keep-alive/", views.keep_alive, name="keep-alive"),
 ]
 
 # The admin's own log-in would bypass allauth's rate limits: send it through allauth.
@@ -31,6 +78,7 @@ urlpatterns = [
     path("", include((clinic_patterns, "clinic"))),
     path("", include("sessions_app.urls")),
     path("", include("calendars.urls")),
+    path("", include("notifications.urls")),
     path("api/v1/", include("sessions_app.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's set-up as a script file: no inline script (CSP).

@@ -31,6 +31,7 @@ SESSION_LIST = 'include-path = "/api/v1/sessions/"'
 for where, bound in [
     ('include-path-regex = "^/api/v1/sessions/[{]id[}]/"', {"path.id": "sessions"}),
     ('include-path-regex = "^/api/v1/assignments/"', {"path.id": "assignments"}),
+    ('include-path-regex = "^/api/v1/clients/[{]id[}]/"', {"path.id": "clients"}),
     (
         f'{SESSION_LIST}\ninclude-method = "POST"',
         {"body.client": "clients", "body.provider": "providers"},

@@ -2,14 +2,23 @@
 services. They stamp everything "now", so past sessions' answers, feedback, messages and closes
 are then moved back into their own week to read like a real history. Every series has a weekly
 meeting (in a room, by video or both); chloe's care runs in two series, numbered on; one of
-erin's meetings is moved and one of dylan's sessions cancelled, so their history exists."""
+erin's meetings is moved and one of dylan's sessions cancelled, so their history exists.
+Chloe answered a PHQ-9 and a GAD-7 each of her first eight weeks, improving; dylan's PHQ-9
+of last week flags a risk (item 9 answered 1) that no one has acknowledged yet."""
 
 import datetime as dt
 
 from django.utils import timezone
 
-from . import services
-from .models import Assignment, Feedback, Message, Session, SessionChange
+from . import instruments, services
+from .models import (
+    Assignment,
+    Feedback,
+    Message,
+    QuestionnaireResponse,
+    Session,
+    SessionChange,
+)
 
 PAST_SESSIONS = 3
 UPCOMING_SESSIONS = 2
@@ -19,8 +28,11 @@ SERIES = {
     "chloe@northside.example": {
         "held_by": "ben@northside.example",
         "scheduled_by": "ava@northside.example",
-        # Two series: the numbers continue from the first (Session 4 opens the second).
-        "series": (PAST_SESSIONS, 1 + UPCOMING_SESSIONS),
+        # Two series: the numbers continue from the first (Session 9 opens the second).
+        "past": 8,
+        "series": (8, 1 + UPCOMING_SESSIONS),
+        # A PHQ-9 and a GAD-7 in each session of the first series: their weekly totals.
+        "measures": {"phq9": [17, 16, 14, 12, 10, 8, 6, 4], "gad7": [15, 14, 12, 11, 9, 7, 5, 4]},
         # (days after Monday, hour) on the clinic's clock, and where.
         "meeting": {"day": 1, "hour": 10, "place": "Room 2"},
         "homework": [
@@ -40,6 +52,8 @@ SERIES = {
         "held_by": "ava@northside.example",
         "scheduled_by": "ava@northside.example",
         "meeting": {"day": 0, "hour": 14, "video_url": "https://video.example/northside/ava"},
+        # Last week's PHQ-9: item 9 answered 1, the rest adding up to 13.
+        "flagged_phq9": [2, 2, 2, 1, 2, 1, 1, 1, 1],
         # The last upcoming session is cancelled.
         "cancel": "Ava is away at a training course that week; we pick up the week after.",
         "homework": [
@@ -113,17 +127,41 @@ def _backdate(obj, **fields):
     type(obj).objects.filter(pk=obj.pk).update(**fields)
 
 
-def _complete(session, *, client, provider, at):
-    """Submit every homework item of a past session and give feedback on each, in its week."""
+QUESTIONNAIRE_FEEDBACK = "Thank you for filling this in. We will look at it together."
+
+
+def _answers(kind, total):
+    """Answers to `kind`'s items adding up to `total`, none to its risk item."""
+    instrument = instruments.instrument(kind)
+    answers = [0] * len(instrument.items)
+    for index in range(len(answers)):
+        if index + 1 != instrument.risk_item:
+            answers[index] = min(3, total)
+            total -= answers[index]
+    return answers
+
+
+def _complete(session, *, client, provider, at, answers=None):
+    """Submit every homework item of a past session and give feedback on each, in its week;
+    `answers`: {kind: answers} of its questionnaires."""
     for index, assignment in enumerate(session.assignments.all()):
         submitted_at = at + dt.timedelta(days=2 + index, hours=10)
-        services.assignment_submit(
-            actor=client.user, assignment=assignment, response=RESPONSES[index % len(RESPONSES)]
-        )
+        if assignment.is_questionnaire:
+            response = services.questionnaire_submit(
+                actor=client.user, assignment=assignment, answers=answers[assignment.kind]
+            )
+            flagged_at = submitted_at if response.flagged_at else None
+            _backdate(response, submitted_at=submitted_at, flagged_at=flagged_at)
+            body = QUESTIONNAIRE_FEEDBACK
+        else:
+            services.assignment_submit(
+                actor=client.user,
+                assignment=assignment,
+                response=RESPONSES[index % len(RESPONSES)],
+            )
+            body = FEEDBACK[index % len(FEEDBACK)]
         _backdate(assignment, submitted_at=submitted_at)
-        feedback = services.feedback_give(
-            actor=provider.user, assignment=assignment, body=FEEDBACK[index % len(FEEDBACK)]
-        )
+        feedback = services.feedback_give(actor=provider.user, assignment=assignment, body=body)
         _backdate(feedback, created_at=submitted_at + dt.timedelta(hours=5))
 
 
@@ -138,15 +176,20 @@ def _converse(session, lines, *, at):
 def _seed_client(client, *, holder, scheduler, spec, now):
     tz = client.clinic.tzinfo
     start = _monday_nine(now, tz)
+    past = spec.get("past", PAST_SESSIONS)
     first = timezone.make_aware(
         dt.datetime.combine(
-            timezone.localtime(start, tz).date() - dt.timedelta(weeks=PAST_SESSIONS), dt.time(9)
+            timezone.localtime(start, tz).date() - dt.timedelta(weeks=past), dt.time(9)
         ),
         tz,
     )
+    measures = spec.get("measures", {})
     sessions = []
-    for length in spec.get("series", (PAST_SESSIONS + 1 + UPCOMING_SESSIONS,)):
+    for index, length in enumerate(spec.get("series", (past + 1 + UPCOMING_SESSIONS,))):
         begins = _wall_clock(first, 7 * len(sessions), 9, tz)
+        homework = [services.HomeworkSpec(title=t, instructions=i) for t, i in spec["homework"]]
+        if index == 0:
+            homework += [services.HomeworkSpec(kind=kind) for kind in measures]
         sessions += services.session_schedule(
             actor=scheduler.user,
             client=client,
@@ -154,11 +197,18 @@ def _seed_client(client, *, holder, scheduler, spec, now):
             starts_at=begins,
             ends_at=_wall_clock(begins, 7, 9, tz),
             repeat=length,
-            homework=[services.HomeworkSpec(title=t, instructions=i) for t, i in spec["homework"]],
+            homework=homework,
             meeting=_meeting(begins, spec["meeting"], tz),
         )
-    for session in sessions[:PAST_SESSIONS]:
-        _complete(session, client=client, provider=holder, at=session.starts_at)
+    if "flagged_phq9" in spec:
+        services.assignment_add(
+            actor=holder.user, session=sessions[past - 1], kind=Assignment.Kind.PHQ9
+        )
+    for week, session in enumerate(sessions[:past]):
+        answers = {kind: _answers(kind, totals[week]) for kind, totals in measures.items()}
+        if week == past - 1 and "flagged_phq9" in spec:
+            answers[Assignment.Kind.PHQ9] = spec["flagged_phq9"]
+        _complete(session, client=client, provider=holder, at=session.starts_at, answers=answers)
         _converse(
             session,
             [
@@ -173,7 +223,7 @@ def _seed_client(client, *, holder, scheduler, spec, now):
         _backdate(closed, closed_at=session.ends_at - dt.timedelta(hours=1))
 
     # Current session: answered with feedback, answered and waiting, not done; one unread.
-    current = sessions[PAST_SESSIONS]
+    current = sessions[past]
     answered, waiting, _ = current.assignments.all()
     services.assignment_submit(actor=client.user, assignment=answered, response=RESPONSES[1])
     services.feedback_give(actor=holder.user, assignment=answered, body=FEEDBACK[1])
@@ -188,7 +238,7 @@ def _seed_client(client, *, holder, scheduler, spec, now):
     )
 
     # Plans change: a meeting moved, a week called off (both kept in the session's history).
-    upcoming = sessions[PAST_SESSIONS + 1 :]
+    upcoming = sessions[past + 1 :]
     if "change" in spec:
         services.session_change(
             actor=holder.user,
@@ -218,5 +268,5 @@ def seed_sessions(*, clients, providers, now=None):
 
 
 def _row_count():
-    models = (Session, SessionChange, Assignment, Feedback, Message)
+    models = (Session, SessionChange, Assignment, Feedback, Message, QuestionnaireResponse)
     return sum(model.objects.count() for model in models)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.models import CareProvider, Client
 
-from . import services
+from . import instruments, services
 from .models import (
     FEEDBACK_MAX,
     INSTRUCTIONS_MAX,
@@ -20,6 +20,7 @@ from .models import (
     RESPONSE_MAX,
     TITLE_MAX,
     VIDEO_URL_MAX,
+    Assignment,
     Session,
 )
 
@@ -323,6 +324,39 @@ class HomeworkForm(forms.Form):
     )
 
 
+class HomeworkItemForm(HomeworkForm):
+    """A homework item of any kind: free text, or a questionnaire (DESIGN.md section 12)."""
+
+    field_order = ["kind", "title", "instructions", "due_at"]
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Assignment.Kind.choices,
+        initial=Assignment.Kind.TEXT,
+        required=False,
+        help_text=_("A PHQ-9 or GAD-7 questionnaire is scored when the client answers it."),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX,
+        required=False,
+        help_text=_("Needed for free text; a questionnaire without one is named after it."),
+    )
+
+    def has_changed(self):
+        # A row left as free text with nothing written is no homework (the formset skips it).
+        kind = self["kind"].data or Assignment.Kind.TEXT
+        return kind != Assignment.Kind.TEXT or any(n != "kind" for n in self.changed_data)
+
+    def clean(self):
+        data = super().clean()
+        data["kind"] = data.get("kind") or Assignment.Kind.TEXT
+        if data["kind"] == Assignment.Kind.TEXT and not data.get("title", "").strip():
+            # As a required field says it: free text needs its title.
+            self.add_error("title", self.fields["title"].error_messages["required"])
+        return data
+
+
 class BaseHomeworkFormSet(forms.BaseFormSet):
     def homework(self):
         return [
@@ -333,7 +367,7 @@ class BaseHomeworkFormSet(forms.BaseFormSet):
 
 
 HomeworkFormSet = forms.formset_factory(
-    HomeworkForm, formset=BaseHomeworkFormSet, extra=1, max_num=20, validate_max=True
+    HomeworkItemForm, formset=BaseHomeworkFormSet, extra=1, max_num=20, validate_max=True
 )
 
 
@@ -353,6 +387,37 @@ class ResponseForm(forms.Form):
     response = forms.CharField(
         label=_("Your answer"), max_length=RESPONSE_MAX, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+
+class QuestionnaireForm(forms.Form):
+    """A questionnaire's items, one required choice of the scale each (fields item_1...)."""
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for number, text in enumerate(instrument.items, start=1):
+            self.fields[instrument.field_name(number)] = forms.TypedChoiceField(
+                label=text,
+                choices=instruments.SCALE,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": gettext(
+                        "Question %(number)s has no answer: choose one of the four."
+                    )
+                    % {"number": number},
+                    "invalid_choice": gettext(
+                        "Question %(number)s: the answer must be 0, 1, 2 or 3."
+                    )
+                    % {"number": number},
+                },
+            )
+
+    def answers(self):
+        return [
+            self.cleaned_data[self.instrument.field_name(number)]
+            for number in range(1, len(self.instrument.items) + 1)
+        ]
 
 
 class CloseForm(forms.Form):

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.models import CareProvider, CareTeamMembership, Client, Clinic
 
+from . import instruments
+
 TITLE_MAX = 200
 MESSAGE_MAX = 5000
 RESPONSE_MAX = 20000
@@ -441,10 +443,18 @@ class Assignment(models.Model):
         ASSIGNED = "assigned", _("Assigned")
         COMPLETED = "completed", _("Completed")
 
+    class Kind(models.TextChoices):
+        """Free text, or a standard questionnaire (sessions_app/instruments)."""
+
+        TEXT = "text", _("Free text")
+        PHQ9 = "phq9", "PHQ-9"
+        GAD7 = "gad7", "GAD-7"
+
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     session = models.ForeignKey(
         Session, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("session")
     )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.TEXT)
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     instructions = models.TextField(_("instructions"), blank=True, max_length=INSTRUCTIONS_MAX)
     due_at = models.DateTimeField(_("due"))
@@ -465,8 +475,9 @@ class Assignment(models.Model):
         verbose_name_plural = _("homework")
         ordering = ["created_at", "pk"]
         constraints = [
+            # A questionnaire's answers are its QuestionnaireResponse, not the text.
             models.CheckConstraint(
-                condition=Q(submitted_at__isnull=True) | ~Q(response=""),
+                condition=Q(submitted_at__isnull=True) | ~Q(response="") | ~Q(kind="text"),
                 name="assignment_submitted_has_response",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="assignment_title_not_empty"),
@@ -490,6 +501,123 @@ class Assignment(models.Model):
     @property
     def is_completed(self):
         return self.submitted_at is not None
+
+    @property
+    def is_questionnaire(self):
+        return self.kind != self.Kind.TEXT
+
+    @property
+    def instrument(self):
+        """The questionnaire's Instrument, or None for free-text homework."""
+        return instruments.instrument(self.kind)
+
+
+class QuestionnaireResponseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = _scope_for(user, client_path="client_id")
+        return self.none() if scope is None else self.filter(scope)
+
+    def needing_attention(self):
+        return self.filter(flagged_at__isnull=False, acknowledged_at__isnull=True)
+
+
+class QuestionnaireResponse(models.Model):
+    """A client's answers to a questionnaire homework, scored when submitted: the total and
+    band are kept as scored then, so a later change of the code does not rewrite history
+    (DESIGN.md section 12). A risk answer flags it until a provider acknowledges it."""
+
+    assignment = models.OneToOneField(
+        Assignment,
+        on_delete=models.PROTECT,
+        related_name="questionnaire",
+        verbose_name=_("homework"),
+    )
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="+", verbose_name=_("clinic")
+    )
+    # The client's, copied from the session: trends and lists read a client's scores alone.
+    # No index of its own: questionnaire_trend starts with it.
+    client = models.ForeignKey(
+        Client,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="questionnaire_responses",
+        verbose_name=_("client"),
+    )
+    instrument = models.CharField(_("questionnaire"), max_length=10, choices=Assignment.Kind)
+    answers = models.JSONField(_("answers"), default=list)
+    total = models.PositiveSmallIntegerField(_("total score"))
+    band = models.CharField(_("severity"), max_length=20)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        CareProvider,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    objects = QuestionnaireResponseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("questionnaire answers")
+        verbose_name_plural = _("questionnaire answers")
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(instrument="phq9", total__lte=27) | Q(instrument="gad7", total__lte=21),
+                name="questionnaire_total_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True)
+                | Q(
+                    acknowledged_at__isnull=False,
+                    acknowledged_by__isnull=False,
+                    flagged_at__isnull=False,
+                ),
+                name="questionnaire_acknowledged_when_flagged",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["client", "instrument", "submitted_at"], name="questionnaire_trend"
+            ),
+            # Needing attention is rare: the dashboard finds it in a small index.
+            models.Index(
+                fields=["client", "flagged_at"],
+                condition=Q(flagged_at__isnull=False, acknowledged_at__isnull=True),
+                name="questionnaire_attention",
+            ),
+        ]
+
+    def __str__(self):
+        return gettext("%(questionnaire)s: %(total)s") % {
+            "questionnaire": self.get_instrument_display(),
+            "total": self.total,
+        }
+
+    @property
+    def needs_attention(self):
+        return self.flagged_at is not None and self.acknowledged_at is None
+
+    @property
+    def band_label(self):
+        band = instruments.instrument(self.instrument).band_named(self.band)
+        return band.label if band else self.band
+
+    def items(self):
+        """(number, question, answer, the answer's words) for each question, in order."""
+        scale = dict(instruments.SCALE)
+        questions = instruments.instrument(self.instrument).items
+        return [
+            (number, question, answer, scale.get(answer, ""))
+            for number, (question, answer) in enumerate(
+                zip(questions, self.answers, strict=False), start=1
+            )
+        ]
 
 
 class FeedbackQuerySet(models.QuerySet):

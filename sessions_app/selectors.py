@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
+    Exists,
     Func,
     IntegerField,
     OuterRef,
@@ -28,11 +29,13 @@ from django.utils.functional import cached_property
 from clinic import compiled
 from clinic.compiled import CompiledQuery, Constant, ReadByIds
 from clinic.models import CareProvider, CareTeamMembership, Client
+from sessions_app import measures
 from sessions_app.models import (
     MEETING_MINUTES,
     Assignment,
     Feedback,
     Message,
+    QuestionnaireResponse,
     ReadPosition,
     Session,
     SessionChange,
@@ -357,9 +360,34 @@ def client_list(*, viewer, now):
             next_starts_at=_next_session(now, "starts_at"),
             next_ends_at=_next_session(now, "ends_at"),
             open_homework=_open_homework_count(now),
+            **_score_columns(),
         )
         .order_by("user__full_name", "pk")
     )
+
+
+def _score(instrument, *, latest):
+    order = ("-submitted_at", "-pk") if latest else ("submitted_at", "pk")
+    return Subquery(
+        QuestionnaireResponse.objects.filter(client=OuterRef("pk"), instrument=instrument)
+        .order_by(*order)
+        .values("total")[:1]
+    )
+
+
+def _score_columns():
+    """A client row's latest and first score of each questionnaire, and whether a flagged
+    answer waits for acknowledgement: index look-ups, no extra query."""
+    columns = {
+        "needs_attention": Exists(
+            QuestionnaireResponse.objects.needing_attention().filter(client=OuterRef("pk"))
+        )
+    }
+    for code in Assignment.Kind.values:
+        if code != Assignment.Kind.TEXT:
+            columns[f"{code}_latest"] = _score(code, latest=True)
+            columns[f"{code}_first"] = _score(code, latest=False)
+    return columns
 
 
 @dataclasses.dataclass(frozen=True)
@@ -375,11 +403,17 @@ class ClientTimeline:
     team: list
     series: list
     session_count: int
+    trends: list = dataclasses.field(default_factory=list)
 
 
 def client_timeline(*, viewer, client_id):
     """The client's SessionRows by series, newest series first; None if not `viewer`'s."""
-    client = Client.objects.visible_to(viewer).select_related("user").filter(uuid=client_id)
+    client = (
+        Client.objects.visible_to(viewer)
+        .select_related("user")
+        .annotate(has_scores=Exists(QuestionnaireResponse.objects.filter(client=OuterRef("pk"))))
+        .filter(uuid=client_id)
+    )
     client = client.first()
     if client is None:
         return None
@@ -407,6 +441,8 @@ def client_timeline(*, viewer, client_id):
         team=team,
         series=series,
         session_count=sum(len(group.sessions) for group in series),
+        # Read only where there is something to draw.
+        trends=client_trends(viewer=viewer, client=client) if client.has_scores else [],
     )
 
 
@@ -569,6 +605,7 @@ def session_page_data(*, session, viewer):
         assignment.session = session
         assignment.given_by = given_by
         assignments.append(assignment)
+    _attach_scores(assignments)
     feedback = defaultdict(list)
     for assignment_id, author_name, created_at, body in _feedback_of([session.pk]):
         feedback[assignment_id].append(
@@ -1016,6 +1053,12 @@ _API_ASSIGNMENT = (
     _api_text("created_at"),
     "response",
     _api_text("submitted_at"),
+    "kind",
+    "questionnaire__answers",
+    "questionnaire__total",
+    "questionnaire__band",
+    "questionnaire__flagged_at",
+    "questionnaire__acknowledged_at",
     _api_text("feedback__uuid"),
     _api_text("feedback__author__uuid"),
     "feedback__author__user__full_name",
@@ -1112,3 +1155,86 @@ def api_provider(*, viewer, provider_id):
 
 def api_messages(*, session):
     return session.messages.with_authors().order_by("pk")
+
+
+# --- questionnaires (DESIGN.md section 12) ---
+ATTENTION_LIMIT = 10
+
+
+def _attach_scores(assignments):
+    """Each questionnaire's answers as `assignment.scored` (a QuestionnaireResponse or None);
+    read only when the session has a questionnaire."""
+    questionnaires = [a.pk for a in assignments if a.is_questionnaire]
+    scored = {}
+    if questionnaires:
+        scored = {
+            response.assignment_id: response
+            for response in QuestionnaireResponse.objects.filter(
+                assignment_id__in=questionnaires
+            ).select_related("acknowledged_by__user")
+        }
+    for assignment in assignments:
+        assignment.scored = scored.get(assignment.pk)
+
+
+@dataclasses.dataclass(frozen=True)
+class AttentionRow:
+    instrument: str
+    flagged_at: dt.datetime
+    assignment_uuid: uuid.UUID
+    session_uuid: uuid.UUID
+    session_number: int
+    client_uuid: uuid.UUID
+    client_name: str
+
+
+def needs_attention(*, viewer, limit=ATTENTION_LIMIT):
+    """A ListSection of AttentionRows: flagged questionnaires of `viewer`'s care teams that no
+    provider has acknowledged, oldest flag first; one query."""
+    rows = list(
+        QuestionnaireResponse.objects.visible_to(viewer)
+        .needing_attention()
+        .annotate(_total=Window(Count("pk")))
+        .order_by("flagged_at", "pk")
+        .values_list(
+            "instrument",
+            "flagged_at",
+            "assignment__uuid",
+            "assignment__session__uuid",
+            "assignment__session__number",
+            "client__uuid",
+            "client__user__full_name",
+            "_total",
+        )[:limit]
+    )
+    return ListSection(
+        rows=[AttentionRow(*row[:-1]) for row in rows], total=rows[0][-1] if rows else 0
+    )
+
+
+def client_trends(*, viewer, client):
+    """measures.Trend of each questionnaire `client` has answered, scores oldest first: one
+    query."""
+    rows = (
+        QuestionnaireResponse.objects.visible_to(viewer)
+        .filter(client=client)
+        .order_by("submitted_at", "pk")
+        .values_list(
+            "instrument",
+            "total",
+            "band",
+            "submitted_at",
+            "assignment__session__uuid",
+            "assignment__session__number",
+        )
+    )
+    return measures.trends(rows)
+
+
+def client_measures(*, viewer, client_id):
+    """(client, trends) of a client `viewer` may see, by UUID; None otherwise."""
+    client = Client.objects.visible_to(viewer).select_related("user").filter(uuid=client_id)
+    client = client.first()
+    if client is None:
+        return None
+    return client, client_trends(viewer=viewer, client=client)

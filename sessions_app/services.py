@@ -15,7 +15,9 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from audit.services import record
 from clinic.models import CareProvider, CareTeamMembership, Client
+from notifications.services import questionnaire_risk_notify, record_event
 
+from . import instruments
 from .models import (
     FEEDBACK_MAX,
     INSTRUCTIONS_MAX,
@@ -31,6 +33,7 @@ from .models import (
     Assignment,
     Feedback,
     Message,
+    QuestionnaireResponse,
     ReadPosition,
     Session,
     SessionChange,
@@ -150,9 +153,12 @@ class FeedbackExists(Conflict):
 
 @dataclass(frozen=True)
 class HomeworkSpec:
-    title: str
+    title: str = ""
     instructions: str = ""
     due_at: dt.datetime | None = None
+    # Free text, or a questionnaire (Assignment.Kind); a questionnaire's title defaults to
+    # the questionnaire's name.
+    kind: str = Assignment.Kind.TEXT
 
 
 @dataclass(frozen=True)
@@ -291,12 +297,19 @@ def _homework(spec, index=None):
     field = "homework" if index is None else f"homework-{index}"
     if isinstance(spec, dict):
         spec = HomeworkSpec(**spec)
+    kind = spec.kind or Assignment.Kind.TEXT
+    if kind not in Assignment.Kind.values:
+        raise ValidationError({field: gettext("Choose free text, PHQ-9 or GAD-7.")})
+    title = spec.title
+    if kind != Assignment.Kind.TEXT and not (title or "").strip():
+        title = instruments.instrument(kind).name
     return HomeworkSpec(
-        title=_text(spec.title, field=field, errors=_TITLE, max_length=TITLE_MAX),
+        title=_text(title, field=field, errors=_TITLE, max_length=TITLE_MAX),
         instructions=_text(
             spec.instructions, field=field, errors=_INSTRUCTIONS, max_length=INSTRUCTIONS_MAX
         ),
         due_at=spec.due_at,
+        kind=kind,
     )
 
 
@@ -594,6 +607,7 @@ def session_schedule(
                     Assignment.objects.bulk_create(
                         Assignment(
                             session=session,
+                            kind=item.kind,
                             title=item.title,
                             instructions=item.instructions,
                             due_at=end
@@ -603,6 +617,7 @@ def session_schedule(
                         )
                         for item, offset in zip(items, offsets, strict=True)
                     )
+            record_event("session_scheduled", session=sessions[0], actor=actor, key=series_id)
     except IntegrityError as error:
         if not _is_double_booking(error):
             raise
@@ -621,10 +636,12 @@ def session_schedule(
     return sessions
 
 
-def assignment_add(*, actor, session, title, instructions="", due_at=None):
-    """Give homework in an open session (DESIGN.md rule 4)."""
+def assignment_add(
+    *, actor, session, title="", instructions="", due_at=None, kind=Assignment.Kind.TEXT
+):
+    """Give homework in an open session (DESIGN.md rule 4): free text or a questionnaire."""
     provider = _provider_on_team(actor, session.client)
-    item = _homework(HomeworkSpec(title=title, instructions=instructions))
+    item = _homework(HomeworkSpec(title=title, instructions=instructions, kind=kind))
     due_at = _aware(due_at, clinic=session.clinic, field="due_at") or session.ends_at
     with transaction.atomic():
         session = _locked(Session, session)
@@ -632,6 +649,7 @@ def assignment_add(*, actor, session, title, instructions="", due_at=None):
         _check_due(due_at, session.starts_at, session.ends_at, "due_at")
         assignment = Assignment(
             session=session,
+            kind=item.kind,
             title=item.title,
             instructions=item.instructions,
             due_at=due_at,
@@ -640,6 +658,7 @@ def assignment_add(*, actor, session, title, instructions="", due_at=None):
         assignment.full_clean()
         assignment.save()
         record(action="assignment.add", user=actor, obj=assignment)
+        record_event("homework_given", session=session, actor=actor, key=assignment.pk)
     return assignment
 
 
@@ -649,6 +668,10 @@ def assignment_submit(*, actor, assignment, response):
         raise PermissionDenied(gettext("Only the client can submit homework."))
     if actor.client_profile.pk != assignment.session.client_id:
         raise PermissionDenied(gettext("Only the client of this session can submit its homework."))
+    if assignment.is_questionnaire:
+        raise ValidationError(
+            {"response": gettext("This homework is a questionnaire: answer each of its questions.")}
+        )
     response = _text(response, field="response", errors=_ANSWER, max_length=RESPONSE_MAX)
     with transaction.atomic():
         assignment = _locked(Assignment, assignment)
@@ -662,6 +685,7 @@ def assignment_submit(*, actor, assignment, response):
         assignment.submitted_at = timezone.now()
         assignment.save(update_fields=["response", "submitted_at"])
         record(action="assignment.submit", user=actor, obj=assignment)
+        record_event("answer_submitted", session=session, actor=actor, key=assignment.pk)
     return assignment
 
 
@@ -685,6 +709,7 @@ def feedback_give(*, actor, assignment, body):
             clinic_id=session.clinic_id, assignment=assignment, author=provider, body=body
         )
         record(action="feedback.give", user=actor, obj=feedback)
+        record_event("feedback_given", session=assignment.session, actor=actor, key=feedback.pk)
     return feedback
 
 
@@ -699,6 +724,7 @@ def message_post(*, actor, session, body):
         )
         _mark_read(user=actor, session=session, upto=message.pk)
         record(action="message.post", user=actor, obj=message)
+        record_event("message_posted", session=session, actor=actor, key=message.pk)
     return message
 
 
@@ -767,6 +793,7 @@ def session_close(*, actor, session, note="", force=False):
         session.status, session.closed_at = Session.Status.CLOSED, now
         session.closed_by, session.close_note = provider, note
         record(action="session.close", user=actor, obj=session)
+        record_event("session_closed", session=session, actor=actor, key=session.pk)
     return session
 
 
@@ -985,6 +1012,7 @@ def session_change(
                     session=target, clinic_id=target.clinic_id, changed_by=changer, fields=changed
                 )
                 record(action="session.change", user=actor, obj=target)
+            record_event("session_changed", session=plans[0][0], actor=actor)
     except IntegrityError as error:
         if not _is_double_booking(error):
             raise
@@ -1038,4 +1066,166 @@ def session_cancel(*, actor, session, reason, apply_to=APPLY_TO_THIS):
                 reason=reason,
             )
             record(action="session.cancel", user=actor, obj=target)
+        record_event("session_cancelled", session=targets[0], actor=actor)
     return targets
+
+
+def sessions_hand_over(*, actor, provider, to_providers):
+    """The open sessions `provider` holds, handed in one step to another active member of each
+    client's care team: `to_providers` maps a client's pk to that member (clinic admins)."""
+    from clinic.permissions import require_clinic_admin
+
+    admin = require_clinic_admin(actor)
+    if provider.clinic_id != admin.clinic_id:
+        raise PermissionDenied(gettext("This person is not in your clinic."))
+    with transaction.atomic():
+        held = list(
+            Session.objects.select_for_update()
+            .filter(provider=provider, status=Session.Status.OPEN)
+            .order_by("starts_at", "pk")
+        )
+        teams = set(
+            CareTeamMembership.objects.filter(
+                client_id__in={s.client_id for s in held}, provider__user__is_active=True
+            ).values_list("client_id", "provider_id")
+        )
+        for session in held:
+            target = to_providers.get(session.client_id)
+            if target is not None and (
+                target.pk == provider.pk or (session.client_id, target.pk) not in teams
+            ):
+                raise ValidationError(
+                    gettext("Choose another active member of each client's care team.")
+                )
+        moving = [s for s in held if s.client_id in to_providers]
+        for session in moving:
+            # The colleague may hold a session of the same client at that time already.
+            target = to_providers[session.client_id]
+            try:
+                _refuse_overlap(
+                    session.client,
+                    [(target.pk, session.starts_at, session.ends_at)],
+                    allow_overlap=True,
+                    exclude=[s.pk for s in moving],
+                )
+            except Overlap:
+                raise ValidationError(
+                    gettext(
+                        "%(provider)s already holds a session of %(client)s at the time of "
+                        "session %(number)s: choose someone else."
+                    )
+                    % {"provider": target, "client": session.client, "number": session.number}
+                ) from None
+        handed = []
+        for session in moving:
+            target = to_providers[session.client_id]
+            before = _value(provider)
+            session.provider = target
+            session.save(update_fields=["provider"])
+            # Kept in the session's history like any change of the holding provider.
+            SessionChange.objects.create(
+                session=session,
+                clinic_id=session.clinic_id,
+                changed_by=admin,
+                fields={"provider": [before, _value(target)]},
+            )
+            record(action="session.hand_over", user=actor, obj=session)
+            handed.append(session)
+    return handed
+
+
+# --- questionnaires (DESIGN.md section 12) ---
+
+
+class AlreadyAcknowledged(Conflict):
+    code = "already_acknowledged"
+
+    def __init__(self):
+        super().__init__(gettext("This questionnaire has already been acknowledged."))
+
+
+def _client_of(actor, assignment):
+    if not (actor.is_authenticated and actor.client_profile is not None):
+        raise PermissionDenied(gettext("Only the client can submit homework."))
+    if actor.client_profile.pk != assignment.session.client_id:
+        raise PermissionDenied(gettext("Only the client of this session can submit its homework."))
+
+
+def questionnaire_submit(*, actor, assignment, answers):
+    """The client answers a questionnaire homework: every item 0-3, scored now and kept with
+    its band; editable until feedback exists, as any homework. An answer above 0 to the
+    instrument's risk item flags it for the care team at once. Returns the response."""
+    _client_of(actor, assignment)
+    instrument = instruments.instrument(assignment.kind)
+    if instrument is None:
+        raise ValidationError(
+            {"answers": gettext("This homework asks for a written answer, not a questionnaire.")}
+        )
+    answers = instrument.clean_answers(answers)
+    score = instrument.score(answers)
+    with transaction.atomic():
+        assignment = _locked(Assignment, assignment)
+        session = assignment.session
+        _require_open(session)
+        now = timezone.now()
+        if now < session.starts_at:
+            raise NotStarted(session)
+        if assignment.feedback.exists():
+            raise FeedbackExists()
+        response = (
+            QuestionnaireResponse.objects.select_for_update().filter(assignment=assignment).first()
+        ) or QuestionnaireResponse(
+            assignment=assignment,
+            clinic_id=session.clinic_id,
+            client_id=session.client_id,
+            instrument=assignment.kind,
+        )
+        response.answers, response.total, response.band = answers, score.total, score.band.code
+        response.submitted_at = now
+        # A risk answer flags it anew unless a flag already waits; answers changed to 0 keep
+        # an earlier flag: only a provider's acknowledgement ends it.
+        flagged = instrument.is_risk(answers) and not response.needs_attention
+        if flagged:
+            response.flagged_at = now
+            response.acknowledged_at = response.acknowledged_by = None
+        response.save()
+        assignment.submitted_at = now
+        assignment.save(update_fields=["submitted_at"])
+        record(action="questionnaire.submit", user=actor, obj=assignment)
+        record_event("answer_submitted", session=session, actor=actor, key=assignment.pk)
+        if flagged:
+            record(action="questionnaire.flag", user=actor, obj=assignment)
+            notify_questionnaire_risk(response=response, session=session)
+    return response
+
+
+def notify_questionnaire_risk(*, response, session):
+    """Every provider of the care team is told at once (quiet hours do not hold it back) that
+    a questionnaire needs attention, never the answers (DESIGN.md sections 11-12). One
+    notification per flag: a new flag after an acknowledgement is a new event."""
+    questionnaire_risk_notify(
+        client=response.client,
+        session=session,
+        key=f"{response.assignment_id}:{response.flagged_at.isoformat()}",
+    )
+
+
+def questionnaire_acknowledge(*, actor, assignment):
+    """A provider of the care team acknowledges a flagged questionnaire: who and when are
+    kept, and the marker leaves every dashboard. Allowed on a closed session too: the
+    session's record does not change."""
+    provider = _provider_on_team(actor, assignment.session.client)
+    with transaction.atomic():
+        response = (
+            QuestionnaireResponse.objects.select_for_update().filter(assignment=assignment).first()
+        )
+        if response is None or response.flagged_at is None:
+            raise ValidationError(
+                {"assignment": gettext("This questionnaire has not been flagged.")}
+            )
+        if response.acknowledged_at is not None:
+            raise AlreadyAcknowledged()
+        response.acknowledged_by, response.acknowledged_at = provider, timezone.now()
+        response.save(update_fields=["acknowledged_by", "acknowledged_at"])
+        record(action="questionnaire.acknowledge", user=actor, obj=assignment)
+    return response

@@ -58,6 +58,11 @@ urlpatterns = [
         provider.FeedbackGiveView.as_view(),
         name="provider-feedback-give",
     ),
+    path(
+        "provider/homework/<uuid:assignment_id>/acknowledge/",
+        provider.QuestionnaireAcknowledgeView.as_view(),
+        name="provider-questionnaire-acknowledge",
+    ),
     path("provider/clients/", provider_lists.ClientListView.as_view(), name="provider-client-list"),
     path(
         "provider/clients/<uuid:client_id>/",
@@ -67,6 +72,7 @@ urlpatterns = [
     # Clients.
     path("portal/", portal.DashboardView.as_view(), name="portal-dashboard"),
     path("portal/sessions/", portal.SessionListView.as_view(), name="portal-session-list"),
+    path("portal/measures/", portal.MeasuresView.as_view(), name="portal-measures"),
     path(
         "portal/sessions/<uuid:session_id>/",
         portal.SessionDetailView.as_view(),

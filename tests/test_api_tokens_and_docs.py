@@ -6,19 +6,28 @@ import json
 import re
 import threading
 import time
+from datetime import timedelta
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
+from django.test import Client as HttpClient
+from django.utils import timezone
+from knox.crypto import hash_token
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import UserRateThrottle
 
+from clinic import settings as clinic_settings
+from clinic.models import ApiToken
 from sessions_app.api.schema import SchemaView
 
-from .api_helpers import API, token_client
+from .api_helpers import API, new_token_key, token_client
+from .factories import PASSWORD
 
 TOKEN_PAGE = "/accounts/api-token/"
+CREATE_URL = "/accounts/api-token/new/"
+REAUTH_URL = "/accounts/reauthenticate/"
 
 
 def with_key(key):
@@ -34,17 +43,21 @@ def me_status(key):
 # --- tokens ----------------------------------------------------------------------------------
 
 
-def test_drf_create_token_command_makes_a_working_token(provider):
+def test_create_api_token_command_prints_a_working_key_once(provider):
     out = io.StringIO()
-    call_command("drf_create_token", "ben@northside.test", stdout=out)
-    key = re.search(r"Generated token (\w+) for user", out.getvalue()).group(1)
-    assert key == Token.objects.get(user=provider.user).key
+    call_command("create_api_token", "ben@northside.test", "--name", "Reports", stdout=out)
+    key = re.search(r"^([0-9a-f]{64})$", out.getvalue(), re.M).group(1)
+    token = ApiToken.objects.get(user=provider.user)
+    assert token.name == "Reports"
+    assert key not in token.digest and token.digest != key  # only a hash is kept
     assert with_key(key).get(f"{API}/me/").json()["id"] == str(provider.uuid)
 
 
 @pytest.fixture
 def page(login, provider):
-    return login(provider.user)
+    page = login(provider.user)
+    page.post(REAUTH_URL, {"password": PASSWORD})
+    return page
 
 
 def new_key(response):
@@ -52,14 +65,18 @@ def new_key(response):
     return field["value"] if field else None
 
 
+def create(page, name="Reports script"):
+    return page.post(CREATE_URL, {"name": name})
+
+
 def test_token_page_shows_a_new_key_once(page, provider):
     assert page.get(TOKEN_PAGE).status_code == 200
-    assert not Token.objects.filter(user=provider.user).exists()
+    assert not ApiToken.objects.filter(user=provider.user).exists()
 
-    created = page.post(TOKEN_PAGE, {"action": "create"})
+    created = create(page)
     assert created.status_code == 200
     key = new_key(created)
-    assert key == Token.objects.get(user=provider.user).key
+    assert key and ApiToken.objects.get(user=provider.user).name == "Reports script"
     assert me_status(key) == 200
     # The key is a secret: nothing may keep a copy of the page.
     assert "no-store" in created["Cache-Control"]
@@ -67,28 +84,83 @@ def test_token_page_shows_a_new_key_once(page, provider):
     later = page.get(TOKEN_PAGE)
     assert new_key(later) is None
     assert key not in later.content.decode()
-    assert "You have a token" in later.content.decode()
+    assert "Reports script" in later.content.decode()
 
 
-def test_revoking_makes_the_token_fail(page, provider):
-    key = new_key(page.post(TOKEN_PAGE, {"action": "create"}))
-    response = page.post(TOKEN_PAGE, {"action": "revoke"}, follow=True)
+def test_only_a_hash_of_the_key_is_stored(page, provider):
+    key = new_key(create(page))
+    stored = ApiToken.objects.values().get(user=provider.user)
+    assert key not in " ".join(str(value) for value in stored.values())
+    assert stored["digest"] == hash_token(key)
+
+
+def test_a_token_needs_a_name(page, provider):
+    response = create(page, name="  ")
+    assert response.status_code == 400
+    assert not ApiToken.objects.filter(user=provider.user).exists()
+
+
+def test_making_a_token_asks_for_the_password_again(login, provider):
+    stale = login(provider.user)  # logged in, but not just now
+    response = create(stale)
+    assert response.status_code == 302
+    assert response["Location"].startswith(REAUTH_URL)
+    assert not ApiToken.objects.filter(user=provider.user).exists()
+    # The password given, the suspended request goes on and the key is shown.
+    resumed = stale.post(response["Location"], {"password": PASSWORD})
+    assert me_status(new_key(resumed)) == 200
+
+
+def test_several_named_tokens_each_work_and_are_listed(page, provider):
+    first = new_key(create(page, "Laptop"))
+    second = new_key(create(page, "Reports"))
+    assert me_status(first) == me_status(second) == 200
+    listed = BeautifulSoup(page.get(TOKEN_PAGE).content, "html.parser")
+    names = [th.get_text() for th in listed.select("tbody th")]
+    assert sorted(names) == ["Laptop", "Reports"]
+
+
+def test_tokens_expire_after_the_ttl(page, provider, settings):
+    settings.API_TOKEN_TTL = 3600
+    key = new_key(create(page))
+    token = ApiToken.objects.get(user=provider.user)
+    assert abs((token.expiry - token.created).total_seconds() - 3600) < 5
+    assert me_status(key) == 200
+    later = timezone.now() + timedelta(seconds=3601)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert me_status(key) == 401
+
+
+def test_the_default_ttl_is_90_days():
+    assert clinic_settings.API_TOKEN_TTL == 90 * 24 * 3600
+
+
+def test_last_use_is_noted_and_listed(page, provider):
+    key = new_key(create(page))
+    assert ApiToken.objects.get(user=provider.user).last_used_at is None
+    me_status(key)
+    used = ApiToken.objects.get(user=provider.user).last_used_at
+    assert used is not None
+    # At most one write a minute: a second request does not move it.
+    me_status(key)
+    assert ApiToken.objects.get(user=provider.user).last_used_at == used
+
+
+def test_deleting_makes_the_token_fail(page, provider):
+    key = new_key(create(page))
+    kept = new_key(create(page, "Kept"))
+    token = ApiToken.objects.get(user=provider.user, name="Reports script")
+    response = page.post(TOKEN_PAGE, {"token": token.digest}, follow=True)
     assert response.redirect_chain[-1][0] == TOKEN_PAGE
-    assert "revoked" in response.content.decode()
-    assert not Token.objects.filter(user=provider.user).exists()
+    assert "deleted" in response.content.decode()
     assert me_status(key) == 401
-
-
-def test_replacing_makes_the_old_token_fail(page):
-    old = new_key(page.post(TOKEN_PAGE, {"action": "create"}))
-    new = new_key(page.post(TOKEN_PAGE, {"action": "create"}))
-    assert old != new
-    assert me_status(old) == 401
-    assert me_status(new) == 200
+    assert me_status(kept) == 200
 
 
 def test_a_client_gets_a_token_too(login, client_profile):
-    key = new_key(login(client_profile.user).post(TOKEN_PAGE, {"action": "create"}))
+    page = login(client_profile.user)
+    page.post(REAUTH_URL, {"password": PASSWORD})
+    key = new_key(create(page))
     assert with_key(key).get(f"{API}/me/").json()["role"] == "client"
 
 
@@ -96,16 +168,115 @@ def test_token_page_needs_a_log_in(client, db):
     response = client.get(TOKEN_PAGE)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-    assert client.post(TOKEN_PAGE, {"action": "create"}).status_code == 302
-    assert not Token.objects.exists()
+    assert client.post(CREATE_URL, {"name": "x"}).status_code == 302
+    assert not ApiToken.objects.exists()
 
 
-def test_one_persons_token_page_never_touches_anothers_token(login, provider, clinic_admin):
-    theirs = Token.objects.create(user=clinic_admin.user)
-    page = login(provider.user)
-    page.post(TOKEN_PAGE, {"action": "create"})
-    page.post(TOKEN_PAGE, {"action": "revoke"})
-    assert me_status(theirs.key) == 200
+def test_one_persons_token_page_never_touches_anothers_token(page, clinic_admin):
+    theirs = new_token_key(clinic_admin.user)
+    digest = ApiToken.objects.get(user=clinic_admin.user).digest
+    page.post(TOKEN_PAGE, {"token": digest})
+    assert me_status(theirs) == 200
+
+
+def test_bearer_and_token_schemes_both_work(provider):
+    key = new_token_key(provider.user)
+    for scheme in ("Token", "Bearer", "bearer"):
+        caller = APIClient()
+        caller.credentials(HTTP_AUTHORIZATION=f"{scheme} {key}")
+        assert caller.get(f"{API}/me/").status_code == 200, scheme
+    caller = APIClient()
+    wrong = key[:-1] + ("1" if key[-1] == "0" else "0")
+    caller.credentials(HTTP_AUTHORIZATION=f"Bearer {wrong}")
+    assert caller.get(f"{API}/me/").status_code == 401
+
+
+def test_schema_declares_bearer_and_token_schemes(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": schemes["bearerAuth"]["description"],
+    }
+    assert schemes["tokenAuth"]["type"] == "apiKey"
+    operation = schema["paths"]["/api/v1/me/"]["get"]
+    assert {"bearerAuth": []} in operation["security"]
+    assert {"tokenAuth": []} in operation["security"]
+
+
+def test_a_password_change_deletes_the_persons_tokens(provider, client_profile):
+    new_token_key(provider.user)
+    others = new_token_key(client_profile.user)
+    user = provider.user
+    user.set_password("another-long-passphrase-42")
+    user.save()
+    assert not ApiToken.objects.filter(user=user).exists()
+    assert me_status(others) == 200
+
+
+def test_a_password_change_through_the_account_page_deletes_tokens(page, provider):
+    key = new_key(create(page))
+    response = page.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "another-long-passphrase-42",
+            "password2": "another-long-passphrase-42",
+        },
+    )
+    assert response.status_code == 302
+    assert me_status(key) == 401
+    assert not ApiToken.objects.filter(user=provider.user).exists()
+
+
+def test_a_rehash_of_the_same_password_keeps_tokens(provider):
+    key = new_token_key(provider.user)
+    user = provider.user
+    # What check_password() does when a hasher upgrades the stored hash at log-in.
+    user.password = "upgraded-hash"
+    user.save(update_fields=["password"])
+    assert me_status(key) == 200
+
+
+def test_deactivation_deletes_tokens_and_reactivation_does_not_bring_them_back(provider):
+    key = new_token_key(provider.user)
+    user = provider.user
+    # Any code that flips is_active: the admin, the people page, a shell.
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert not ApiToken.objects.filter(user=user).exists()
+    user.is_active = True
+    user.save()
+    assert me_status(key) == 401
+
+
+@pytest.fixture
+def admin_client(login, superuser):
+    return login(superuser)
+
+
+def test_staff_cannot_make_a_token_for_someone_in_the_admin(admin_client, provider):
+    add = admin_client.get("/admin/clinic/apitoken/add/")
+    assert add.status_code == 403
+    admin_client.post("/admin/clinic/apitoken/add/", {"user": provider.user.pk, "name": "x"})
+    assert not ApiToken.objects.exists()
+
+
+def test_the_admin_lists_tokens_without_their_keys_and_can_delete_them(admin_client, provider):
+    key = new_token_key(provider.user, name="Laptop")
+    token = ApiToken.objects.get()
+    listing = admin_client.get("/admin/clinic/apitoken/").content.decode()
+    assert "Laptop" in listing
+    # The hash is the token's id in the admin's URLs; no part of the key is shown.
+    assert key not in listing and key[:15] not in listing
+    change = admin_client.get(f"/admin/clinic/apitoken/{token.pk}/change/").content.decode()
+    assert key[:15] not in change
+    admin_client.post(f"/admin/clinic/apitoken/{token.pk}/delete/", {"post": "yes"})
+    assert me_status(key) == 401
+
+
+def test_the_drf_authtoken_admin_is_gone(admin_client):
+    assert admin_client.get("/admin/authtoken/tokenproxy/").status_code == 404
 
 
 # --- throttling ------------------------------------------------------------------------------
@@ -187,6 +358,7 @@ def test_schema_has_every_endpoint_of_the_design(schema):
         ("GET", "/api/v1/me/"),
         ("GET", "/api/v1/calendar/"),
         ("GET", "/api/v1/clients/"),
+        ("GET", "/api/v1/clients/{id}/measures/"),
         ("GET", "/api/v1/sessions/"),
         ("POST", "/api/v1/sessions/"),
         ("GET", "/api/v1/sessions/{id}/"),
@@ -272,3 +444,25 @@ def test_docs_render_from_local_assets_only(login, provider):
             assert not re.search(rb"https?://", asset.content), url
     assert not re.search(rb"https?://", response.content)
     assert not soup.find_all("script", src=False, string=True)
+
+
+def test_a_tokens_name_is_text_on_the_page_and_in_the_admin(page, provider, superuser):
+    payload = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    create(page, payload)
+    staff = HttpClient()
+    staff.force_login(superuser)
+    for response in (page.get(TOKEN_PAGE), staff.get("/admin/clinic/apitoken/")):
+        soup = BeautifulSoup(response.content, "html5lib")
+        assert not [s for s in soup.find_all("script") if "alert" in s.text]
+        assert not soup.find_all(attrs={"onerror": True})
+        assert payload in soup.get_text()
+
+
+def test_the_audit_trail_names_the_token_not_its_name_or_key(page, provider):
+    from audit.models import AuditEvent
+
+    key = new_key(create(page, "Private name"))
+    [event] = AuditEvent.objects.filter(action="api_token.create")
+    token = ApiToken.objects.get(user=provider.user)
+    assert event.object_id == token.digest[:16]
+    assert "Private name" not in str(event.__dict__) and key not in str(event.__dict__)

@@ -10,19 +10,28 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from django.conf import settings
 from django.contrib import admin
 from django.test import Client as HttpClient
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from sessions_app import services
 
+from .api_helpers import new_token_key
 from .factories import PASSWORD
 from .mfa_helpers import log_in
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CSP = "Content-Security-Policy"
+# The header django-csp writes from settings, for a page that used no nonce.
+POLICY = (
+    "default-src 'self'; script-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def directives(header):
+    """A policy's directives by name (django-csp writes them in no fixed order)."""
+    return dict(part.strip().split(" ", 1) for part in header.split(";"))
 
 
 # Production settings, in a fresh process with a production environment
@@ -37,9 +46,10 @@ def _production_env(**overrides):
         "ALLOWED_HOSTS": "example.org",
         "DATABASE_URL": "postgres://caresessions:secret@db.example.org:5432/caresessions",
         "REDIS_URL": "redis://cache.example.org:6379/0",
+        "EMAIL_URL": "smtp+tls://caresessions:secret@mail.example.org:587",
     }
     env.update(overrides)
-    return env
+    return {name: value for name, value in env.items() if value is not None}
 
 
 def _run(args, **env_overrides):
@@ -77,6 +87,14 @@ def test_deploy_check_fails_in_production_without_mfa():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", MFA_REQUIRED="0")
     assert result.returncode != 0
     assert "clinic.E001" in result.stderr
+
+
+@pytest.mark.parametrize("email_url", ["consolemail://", "filemail:///tmp/mail", None])
+def test_deploy_check_fails_when_production_email_stays_on_the_server(email_url):
+    # None: EMAIL_URL unset, so its console default.
+    result = _manage("check", "--deploy", EMAIL_URL=email_url)
+    assert result.returncode != 0
+    assert "clinic.E002" in result.stderr
 
 
 def test_deploy_check_warns_of_a_per_process_cache_in_production():
@@ -153,30 +171,69 @@ def test_the_security_headers_are_on_pages_and_api(login, provider):
         assert response["X-Content-Type-Options"] == "nosniff", url
         assert response["Referrer-Policy"] == "same-origin", url
         assert response["X-Frame-Options"] == "DENY", url
-        assert response[CSP] == settings.CONTENT_SECURITY_POLICY, url
+        assert directives(response[CSP]) == directives(POLICY), url
 
 
-def test_debug_only_reports_what_the_policy_would_block(client, db, settings):
-    # Django's debug error pages need inline style and script; the demo still shows
-    # violations in the browser's console.
+def test_the_demo_enforces_the_policy_too(client, db, settings):
+    # A report-only demo would hide what production blocks (Django's own debug pages for
+    # 404 and 500 are let through by django-csp under DEBUG).
     settings.DEBUG = True
     response = client.get("/accounts/login/")
+    assert directives(response[CSP]) == directives(POLICY)
+    assert f"{CSP}-Report-Only" not in response
+
+
+def _production_policies(**env_overrides):
+    """Which of the two policies the production settings set: (enforced, report-only)."""
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(bool(s.CONTENT_SECURITY_POLICY), bool(s.CONTENT_SECURITY_POLICY_REPORT_ONLY))"
+    )
+    result = _run(["-c", script], **env_overrides)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_report_only_is_a_setting():
+    assert _production_policies() == ["True", "False"]
+    assert _production_policies(CSP_REPORT_ONLY="1") == ["False", "True"]
+
+
+def test_report_only_sends_the_same_policy_as_a_report(client, db, settings):
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = settings.CONTENT_SECURITY_POLICY
+    settings.CONTENT_SECURITY_POLICY = None
+    response = client.get("/accounts/login/")
     assert CSP not in response
-    assert response[f"{CSP}-Report-Only"] == settings.CONTENT_SECURITY_POLICY
+    assert directives(response[f"{CSP}-Report-Only"]) == directives(POLICY)
 
 
 def test_the_policy_allows_nothing_inline_and_nothing_from_elsewhere():
-    directives = dict(
-        part.strip().split(" ", 1) for part in settings.CONTENT_SECURITY_POLICY.split(";")
-    )
-    assert directives["default-src"] == "'self'"
-    assert directives["object-src"] == "'none'"
-    assert directives["base-uri"] == "'none'"
-    assert directives["frame-ancestors"] == "'none'"
-    # script-src and style-src fall back to default-src: this site's files only.
-    assert "script-src" not in directives and "style-src" not in directives
-    assert "unsafe" not in settings.CONTENT_SECURITY_POLICY
-    assert "http" not in settings.CONTENT_SECURITY_POLICY
+    policy = directives(POLICY)
+    assert policy["default-src"] == "'self'"
+    assert policy["object-src"] == "'none'"
+    assert policy["base-uri"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+    # Scripts: this site's files, and inline ones only with the response's nonce.
+    assert policy["script-src"] == "'self'"
+    assert "style-src" not in policy  # style falls back to default-src
+    assert "unsafe" not in POLICY
+    assert "http" not in POLICY
+
+
+def test_an_inline_script_runs_only_with_the_responses_nonce(rf):
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    def page(request):
+        return HttpResponse(f'<script nonce="{request.csp_nonce}">go()</script>')
+
+    request = rf.get("/")
+    response = CSPMiddleware(page)(request)
+    nonce = request.csp_nonce
+    assert directives(response[CSP])["script-src"] == f"'self' 'nonce-{nonce}'"
+    assert len(nonce) >= 22  # 16 random bytes
+    other = rf.get("/")
+    assert CSPMiddleware(page)(other)[CSP] != response[CSP]
 
 
 def test_every_answer_to_a_logged_in_person_is_no_store(login, provider, client_profile, session):
@@ -185,14 +242,14 @@ def test_every_answer_to_a_logged_in_person_is_no_store(login, provider, client_
     urls += [f"/api/v1/sessions/{session.uuid}/", "/api/v1/sessions/not-a-uuid/"]
     for url in urls:
         assert provider_client.get(url)["Cache-Control"] == "no-store", url
-    token = Token.objects.create(user=client_profile.user)
-    by_token = HttpClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = new_token_key(client_profile.user)
+    by_token = HttpClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
     assert by_token["Cache-Control"] == "no-store"
     posted = HttpClient().post(
         f"/api/v1/sessions/{session.uuid}/messages/",
         {"body": "Hello"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert posted.status_code == 201
     assert posted["Cache-Control"] == "no-store"
@@ -237,7 +294,7 @@ def _assert_csp_clean(http_client, urls):
     for url in urls:
         response = http_client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        assert response[CSP] == settings.CONTENT_SECURITY_POLICY, url
+        assert directives(response[CSP]) == directives(POLICY), url
         assert _inline_violations(response.content.decode()) == [], url
 
 

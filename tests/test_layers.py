@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("clinic", "sessions_app", "calendars", "audit")
+APPS = ("clinic", "sessions_app", "calendars", "audit", "notifications")
 HTML = re.compile(
     r"<(div|span|tr|td|li|ul|a|p|button|form|table|section|header|nav|small|strong|time)[ >]"
 )

@@ -12,8 +12,8 @@ from django.core.checks import run_checks
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
+from .api_helpers import new_token_key
 from .factories import PASSWORD, ClientFactory, ProviderFactory, UserFactory
 from .mfa_helpers import (
     MFA_URL,
@@ -144,8 +144,8 @@ def test_mfa_required_off_lets_a_provider_without_mfa_in(login, provider_without
 
 
 def test_api_refuses_a_provider_without_mfa_with_a_clear_reason(provider_without_mfa, client):
-    token = Token.objects.create(user=provider_without_mfa.user)
-    by_token = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = new_token_key(provider_without_mfa.user)
+    by_token = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
     assert by_token.status_code == 403
     assert "Two-factor authentication is required" in by_token.json()["detail"]
     assert ACTIVATE_URL in by_token.json()["detail"]
@@ -159,8 +159,8 @@ def test_api_refuses_a_provider_without_mfa_with_a_clear_reason(provider_without
 
 def test_api_serves_a_provider_with_mfa_and_a_client_without(provider, client_profile, client):
     for user in (provider.user, client_profile.user):
-        token = Token.objects.create(user=user)
-        response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+        token = new_token_key(user)
+        response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
         assert response.status_code == 200, user
 
 
@@ -173,8 +173,8 @@ def _query_count(http_client, url, **headers):
 def test_the_mfa_check_costs_no_query(provider, client, settings):
     # The authenticator is looked up in the query that loads the user (pages) or the
     # token (API), so the pinned query counts of every list and detail stay as they are.
-    token = Token.objects.create(user=provider.user)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    token = new_token_key(provider.user)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     client.force_login(provider.user)
     _query_count(client, "/provider/")  # the first request of a session writes it
     required = (

@@ -8,6 +8,8 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from calendars.services import calendar_feed_create
+from clinic.models import ApiToken, Invitation
+from notifications.models import Notification
 from sessions_app import services
 from sessions_app.models import IdempotencyRecord
 
@@ -60,11 +62,19 @@ def world(db, clinic, clinic_admin, provider, off_team_provider, other_clinic_pr
         meeting=services.MeetingSpec(starts_at=session.starts_at, place="Room 2"),
     )
     IdempotencyRecord.objects.create(user=provider.user, key="matrix", fingerprint="f" * 64)
+    # An API token, so that its admin pages have a row too.
+    ApiToken.objects.create(user=provider.user, name="matrix")
     # A calendar feed, so that its admin pages have a row too.
     calendar_feed_create(user=provider.user)
+    # A pending invitation, for the re-send and revoke buttons of the people page.
+    invitation = Invitation.objects.create(
+        clinic=clinic, email="new@matrix.test", full_name="New", role="client", key="k"
+    )
     staff = UserFactory(is_staff=True, is_superuser=True)
     return {
         "session": session,
+        "invitation": invitation,
+        "provider_profile": off_team_provider,
         "assignment": session.assignments.get(),
         "client_profile": client,
         "users": {
@@ -82,6 +92,7 @@ def world(db, clinic, clinic_admin, provider, off_team_provider, other_clinic_pr
 
 
 ASSIGNMENT_API = {"api:assignment-submit", "api:feedback-create"}
+CLIENT_API = {"api:client-measures"}
 
 
 def sample_value(key, name, world):
@@ -92,12 +103,22 @@ def sample_value(key, name, world):
         return str(assignment.uuid)
     if key == "client_id":
         return str(world["client_profile"].uuid)
+    if key == "provider_id":
+        return str(world["provider_profile"].uuid)
+    if key == "invitation_id":
+        return str(world["invitation"].uuid)
     if key == "series_id":
         return str(session.series_id)
     if key == "id":
+        if name in CLIENT_API:
+            return str(world["client_profile"].uuid)
         return str(assignment.uuid if name in ASSIGNMENT_API else session.uuid)
     if key == "object_id":
         return admin_object_id(name)
+    if key == "notification_id":
+        # The client's notification of their session's scheduling.
+        client_user = world["client_profile"].user
+        return str(Notification.objects.filter(user=client_user).values_list("uuid", flat=True)[0])
     if key == "url":
         return "nothing/here/"
     if key == "uidb36":
@@ -177,13 +198,59 @@ EXPECTED = {
         "302 403 403 403 403 200 404 302 403",
         "302 403 403 403 403 302 404 302 403",
     ),
+    # The people page's buttons (issue 18): the clinic's admins only; another clinic's, 404.
+    "clinic:invitation-resend": (
+        "302 403 403 403 403 405 405 302 403",
+        "302 403 403 403 403 302 404 302 403",
+    ),
+    "clinic:invitation-revoke": (
+        "302 403 403 403 403 405 405 302 403",
+        "302 403 403 403 403 302 404 302 403",
+    ),
+    "clinic:provider-edit": (
+        "302 403 403 403 403 200 404 302 403",
+        "302 403 403 403 403 200 404 302 403",
+    ),
+    "clinic:provider-deactivate": (
+        "302 403 403 403 403 200 404 302 403",
+        "302 403 403 403 403 302 404 302 403",
+    ),
+    "clinic:provider-reactivate": (
+        "302 403 403 403 403 405 405 302 403",
+        "302 403 403 403 403 302 404 302 403",
+    ),
+    "clinic:provider-hand-over": (
+        "302 403 403 403 403 200 404 302 403",
+        "302 403 403 403 403 302 404 302 403",
+    ),
+    "clinic:client-edit": (
+        "302 403 403 403 403 200 404 302 403",
+        "302 403 403 403 403 200 404 302 403",
+    ),
+    "clinic:client-deactivate": (
+        "302 403 403 403 403 200 404 302 403",
+        "302 403 403 403 403 302 404 302 403",
+    ),
+    "clinic:client-reactivate": (
+        "302 403 403 403 403 405 405 302 403",
+        "302 403 403 403 403 302 404 302 403",
+    ),
+    # Typing in a form keeps the log-in alive (static/js/idle.js): anyone logged in.
+    "clinic:keep-alive": (
+        "302 204 204 204 204 204 204 302 204",
+        "302 405 405 405 405 405 405 302 405",
+    ),
     "clinic:invitation-accept": (
         "404 404 404 404 404 404 404 404 404",
         "404 404 404 404 404 404 404 404 404",
     ),
     "clinic:api-token": (
         "302 200 200 200 200 200 200 302 200",
-        "302 200 200 200 200 200 200 302 200",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "clinic:api-token-create": (
+        "302 405 405 405 405 405 405 302 405",
+        "302 302 302 302 302 302 302 302 302",
     ),
     "clinic:account": (
         "302 200 200 200 200 200 200 302 200",
@@ -211,6 +278,33 @@ EXPECTED = {
     "calendars:portal-meeting-ics": (
         "302 200 404 403 403 403 403 302 403",
         "302 405 405 403 403 403 403 302 403",
+    ),
+    # Notifications: each person's own (anyone with a role; staff without one have none).
+    "notifications:list": (
+        "302 200 200 200 200 200 200 302 403",
+        "302 405 405 405 405 405 405 302 403",
+    ),
+    "notifications:read-all": (
+        "302 405 405 405 405 405 405 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    # The client's notification: it leads to their session; anyone else's is not found.
+    "notifications:open": (
+        "302 302 404 404 404 404 404 302 403",
+        "302 405 405 405 405 405 405 302 403",
+    ),
+    "notifications:read": (
+        "302 405 405 405 405 405 405 302 403",
+        "302 302 404 404 404 404 404 302 403",
+    ),
+    "notifications:settings": (
+        "302 200 200 200 200 200 200 302 403",
+        "302 200 200 200 200 200 200 302 403",
+    ),
+    # Opens with its signed token alone, no log-in (a made-up token: 404).
+    "notifications:unsubscribe": (
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     "sessions_app:provider-dashboard": (
         "302 403 403 200 200 200 200 302 403",
@@ -264,6 +358,11 @@ EXPECTED = {
         "302 403 403 405 405 405 405 302 403",
         "302 403 403 200 404 404 404 302 403",
     ),
+    # POST only; the care team is sent back to the session (here: "not flagged", said there).
+    "sessions_app:provider-questionnaire-acknowledge": (
+        "302 403 403 405 405 405 405 302 403",
+        "302 403 403 302 404 404 404 302 403",
+    ),
     "sessions_app:provider-client-list": (
         "302 403 403 200 200 200 200 302 403",
         "302 403 403 405 405 405 405 302 403",
@@ -277,6 +376,11 @@ EXPECTED = {
         "302 405 405 403 403 403 403 302 403",
     ),
     "sessions_app:portal-session-list": (
+        "302 200 200 403 403 403 403 302 403",
+        "302 405 405 403 403 403 403 302 403",
+    ),
+    # A client's own questionnaire scores.
+    "sessions_app:portal-measures": (
         "302 200 200 403 403 403 403 302 403",
         "302 405 405 403 403 403 403 302 403",
     ),
@@ -300,6 +404,11 @@ EXPECTED = {
     ),
     "api:client-list": (
         "401 403 403 200 200 200 200 401 403",
+        "401 405 405 405 405 405 405 401 405",
+    ),
+    # The care team and the client themself; anyone else is not told the client exists.
+    "api:client-measures": (
+        "401 200 404 200 404 404 404 401 404",
         "401 405 405 405 405 405 405 401 405",
     ),
     "api:session-list": (
@@ -526,27 +635,27 @@ EXPECTED_ADMIN = {
         "302 302 302 302 302 302 302 302 302",
         "302 302 302 302 302 302 302 302 302",
     ),
-    "admin:authtoken_tokenproxy_changelist": (
+    "admin:clinic_apitoken_changelist": (
         "302 302 302 302 302 302 302 302 200",
         "302 302 302 302 302 302 302 302 200",
     ),
-    "admin:authtoken_tokenproxy_add": (
+    "admin:clinic_apitoken_add": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:clinic_apitoken_history": (
         "302 302 302 302 302 302 302 302 200",
         "302 302 302 302 302 302 302 302 200",
     ),
-    "admin:authtoken_tokenproxy_history": (
-        "302 302 302 302 302 302 302 302 302",
-        "302 302 302 302 302 302 302 302 302",
+    "admin:clinic_apitoken_delete": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
     ),
-    "admin:authtoken_tokenproxy_delete": (
-        "302 302 302 302 302 302 302 302 302",
-        "302 302 302 302 302 302 302 302 302",
+    "admin:clinic_apitoken_change": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 403",
     ),
-    "admin:authtoken_tokenproxy_change": (
-        "302 302 302 302 302 302 302 302 302",
-        "302 302 302 302 302 302 302 302 302",
-    ),
-    "admin/authtoken/tokenproxy/<path:object_id>/": (
+    "admin/clinic/apitoken/<path:object_id>/": (
         "302 302 302 302 302 302 302 302 302",
         "302 302 302 302 302 302 302 302 302",
     ),
@@ -815,6 +924,80 @@ EXPECTED_ADMIN = {
         "302 302 302 302 302 302 302 302 403",
     ),
     "admin/calendars/calendarfeed/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:notifications_notification_changelist": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
+    ),
+    "admin:notifications_notification_add": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:notifications_notification_history": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
+    ),
+    "admin:notifications_notification_delete": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:notifications_notification_change": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin/notifications/notification/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:notifications_emailsettings_changelist": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
+    ),
+    "admin:notifications_emailsettings_add": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    # No emailsettings rows in this world: staff asking for one are sent back to the admin's index.
+    "admin:notifications_emailsettings_history": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:notifications_emailsettings_delete": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:notifications_emailsettings_change": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin/notifications/emailsettings/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:notifications_digest_changelist": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
+    ),
+    "admin:notifications_digest_add": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    # No digest rows in this world: staff asking for one are sent back to the admin's index.
+    "admin:notifications_digest_history": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:notifications_digest_delete": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:notifications_digest_change": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin/notifications/digest/<path:object_id>/": (
         "302 302 302 302 302 302 302 302 302",
         "302 302 302 302 302 302 302 302 302",
     ),

@@ -27,8 +27,9 @@ SCHEDULE = reverse("sessions_app:provider-session-schedule")
 # What each page costs, whatever the number of rows (pinned at 1 and 20 rows below).
 # All pages: the log-in session and the user (with role profile and clinic), 2 queries.
 # Per session section its first ids and its total (one query), then the sessions shown with
-# their people and counts (one query); the homework waiting, with its total (one query).
-DASHBOARD_QUERIES = REQUEST_QUERIES + 5
+# their people and counts (one query); the homework waiting, with its total (one query);
+# the questionnaires needing attention, with their total (one query).
+DASHBOARD_QUERIES = REQUEST_QUERIES + 6
 SESSION_LIST_QUERIES = (
     REQUEST_QUERIES + 2 + 2
 )  # filter choices (clients, providers); the page's ids with the count; its sessions
@@ -485,7 +486,8 @@ def test_dashboard_lists_are_bounded_with_a_see_all_link(login, provider, clinic
     assert len(rows(login(provider.user).get(href))) == 12
 
 
-def test_dashboard_has_a_schedule_button(login, provider):
+def test_dashboard_has_a_schedule_button(login, provider, client_profile):
+    # A provider on no care team is told who adds them instead (tests/test_rough_edges.py).
     response = login(provider.user).get(DASHBOARD)
     assert page(response).find("a", href=SCHEDULE, string="Schedule sessions") is not None
 

@@ -27,10 +27,10 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from clinic.models import User
 
+from .api_helpers import new_token_key
 from .factories import ClientFactory, ClinicFactory, ProviderFactory
 from .mfa_helpers import MFA_URL, totp_code
 
@@ -221,7 +221,7 @@ def people(db):
 def test_two_servers_share_writes_log_ins_and_rate_limits(servers, people):
     a, b = servers
     provider, client = people
-    token = Token.objects.create(user=provider.user).key
+    token = new_token_key(provider.user)
 
     # A session scheduled through A is read through B at once.
     starts = timezone.now() + timedelta(days=1)

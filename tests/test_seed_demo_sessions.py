@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from clinic.models import Client, User
 from sessions_app.demo import _monday_nine
-from sessions_app.models import Assignment, Feedback, Message, Session, SessionChange
+from sessions_app.models import (
+    Assignment,
+    Feedback,
+    Message,
+    QuestionnaireResponse,
+    Session,
+    SessionChange,
+)
 
 from .rows import row_counts
 from .sessions_helpers import schedule
@@ -31,7 +38,8 @@ SERIES = {
 # chloe's care runs in two series, numbered on from the first.
 CANCELLED_FOR = "dylan@northside.example"
 CHANGED_FOR = "erin@riverside.example"
-SERIES_LENGTHS = {"chloe@northside.example": [3, 3]}
+# chloe's first series is eight weeks long: her weekly questionnaires (DESIGN.md section 12).
+SERIES_LENGTHS = {"chloe@northside.example": [8, 3]}
 
 
 def seed():
@@ -163,8 +171,9 @@ def test_cara_and_other_clinics_see_no_demo_sessions_of_northside():
 def test_running_seed_demo_twice_creates_no_more_sessions_or_anything_else():
     seed()
     first = row_counts()
-    assert first["sessions_app.Session"] == 3 * 6
-    for model in ("Assignment", "Feedback", "Message", "ReadPosition"):
+    # Six each, and chloe's first series five weeks longer.
+    assert first["sessions_app.Session"] == 3 * 6 + 5
+    for model in ("Assignment", "Feedback", "Message", "ReadPosition", "QuestionnaireResponse"):
         assert first[f"sessions_app.{model}"] > 0, model
     seed()
     assert row_counts() == first
@@ -177,6 +186,7 @@ def test_a_demo_client_who_already_has_sessions_is_left_alone():
     SessionChange.objects.filter(session__client=dylan).delete()
     Feedback.objects.filter(assignment__session__client=dylan).delete()
     Message.objects.filter(session__client=dylan).delete()
+    QuestionnaireResponse.objects.filter(client=dylan).delete()
     Assignment.objects.filter(session__client=dylan).delete()
     Session.objects.filter(client=dylan).delete()
     [own] = schedule(by=dylan.care_team.get(), client=dylan)

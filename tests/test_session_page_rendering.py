@@ -16,7 +16,7 @@ from sessions_app.forms import HomeworkForm, MessageForm, ResponseForm
 from sessions_app.models import Assignment, Message, ReadPosition
 from sessions_app.views.common import message_form
 from sessions_app.views.portal import response_form
-from sessions_app.views.provider import feedback_form, homework_form
+from sessions_app.views.provider import feedback_form
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 HOSTILE = "<script>alert(\"x\")</script> & 'quoted'\nsecond line"
@@ -57,11 +57,11 @@ def controls(html):
 
 
 def page_forms(session):
-    """The text forms the two session pages show, as the views make them."""
+    """The text forms the two session pages show, as the views make them (the homework
+    form, with its kind to choose, is crispy's own)."""
     done, todo = session.assignments.order_by("pk")[:2]
     return [
         message_form(),
-        homework_form(),
         feedback_form(done),
         response_form(done),  # the client's answer as its initial value
         response_form(todo),  # empty

@@ -8,11 +8,11 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session as StoredSession
 from django.test import Client as HttpClient
-from rest_framework.authtoken.models import Token
 
 from clinic.backends import AuthenticationBackend
 from clinic.security import LAST_SEEN, LOGIN_AT
 
+from .api_helpers import new_token_key
 from .factories import PASSWORD
 
 LOGIN_URL = "/accounts/login/"
@@ -141,13 +141,13 @@ def test_log_in_goes_through_the_projects_backend():
 def test_deactivating_a_person_ends_all_their_sessions(provider):
     laptop, phone = _logged_in(provider.user), _logged_in(provider.user)
     assert laptop.session[BACKEND_SESSION_KEY] == "clinic.backends.AuthenticationBackend"
-    token = Token.objects.create(user=provider.user)
+    token = new_token_key(provider.user)
     provider.user.is_active = False
     provider.user.save()
     assert AuthenticationBackend().get_user(provider.user.pk) is None
     for http_client in (laptop, phone):
         assert _is_sent_to_login(http_client.get("/provider/"), "/provider/")
-    api = HttpClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    api = HttpClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
     assert api.status_code == 401
 
     # Ended for good: reactivating the person does not bring the old sessions back.

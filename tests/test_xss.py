@@ -457,7 +457,7 @@ def invite_everyone(world, admin_page):
             role="client",
             full_name=name,
             email=f"client{index}@northside.test",
-            care_team=[world.ava.pk, world.ben.pk, provider.pk],
+            care_team=[world.ava.uuid, world.ben.uuid, provider.uuid],
         )
         world.clients.append((Client.objects.get(user__full_name=name), name))
 
@@ -493,7 +493,7 @@ def build_world():
     check_redirect(
         admin_page.post(
             reverse("clinic:care-team-edit", args=[main.uuid]),
-            {"care_team": [ava.pk, ben.pk, *(p.pk for p, _ in world.providers)]},
+            {"care_team": [ava.uuid, ben.uuid, *(p.uuid for p, _ in world.providers)]},
         )
     )
 
@@ -850,6 +850,31 @@ def test_clinic_people_care_team_and_audit_pages(db, world):
     response = page.get(reverse("clinic:care-team-edit", args=[main.uuid]))
     assert_safe(response, [world.clients[0][1], *names_of(world.providers)])
     assert_safe(page.get(reverse("clinic:audit")))
+
+
+def test_people_page_buttons_edit_deactivate_hand_over_and_audit_words(db, world):
+    """The people page's new pages (issue 18) show hostile names and titles as text: the
+    edit forms, the deactivation question, the hand-over list, and the audit sentences."""
+    page = page_client(world.ava.user)
+    everyone = [*names_of(world.clients), *names_of(world.providers)]
+    for (client, name), (provider, provider_name) in list(
+        zip(world.clients, world.providers, strict=True)
+    )[:3]:
+        assert_safe(page.get(reverse("clinic:client-edit", args=[client.uuid])), [name])
+        assert_safe(page.get(reverse("clinic:client-deactivate", args=[client.uuid])), [name])
+        assert_safe(
+            page.get(reverse("clinic:provider-edit", args=[provider.uuid])),
+            [provider_name, *names_of(world.clients)],
+        )
+        assert_safe(
+            page.get(reverse("clinic:provider-deactivate", args=[provider.uuid])),
+            [provider_name],
+        )
+        # The sessions each provider holds, listed with their clients and their colleagues.
+        assert_safe(page.get(reverse("clinic:provider-hand-over", args=[provider.uuid])), [name])
+    # The audit sentences name the people whose records were changed.
+    assert_safe(page.get(reverse("clinic:audit"), {"kind": "changes"}), names_of(world.clients))
+    assert_safe(page.get(reverse("clinic:people")), everyone)
 
 
 def test_forms_shown_again_with_hostile_values(db, world):

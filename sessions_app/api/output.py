@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.utils import timezone
 
+from sessions_app import instruments
 from sessions_app.models import Assignment, Session
 
 
@@ -142,6 +143,12 @@ def _assignments(rows, tz):
         created_at,
         response,
         submitted_at,
+        kind,
+        item_answers,
+        total,
+        band,
+        flagged_at,
+        acknowledged_at,
         feedback_uuid,
         author_uuid,
         author_name,
@@ -163,6 +170,10 @@ def _assignments(rows, tz):
                         "status": Assignment.status_of(submitted_at).value,
                         "response": response,
                         "submitted_at": when(moment(submitted_at), tz),
+                        "kind": kind,
+                        "questionnaire": questionnaire(
+                            kind, item_answers, total, band, flagged_at, acknowledged_at
+                        ),
                         "feedback": feedback,
                     },
                 )
@@ -177,6 +188,36 @@ def _assignments(rows, tz):
                 }
             )
     return answers
+
+
+def questionnaire(kind, answers, total, band, flagged_at, acknowledged_at):
+    """QuestionnaireSerializer's dict: the items with the answers given (None before), the
+    stored total and band; None for free-text homework."""
+    instrument = instruments.instrument(kind)
+    if instrument is None:
+        return None
+    answers = answers or []
+    scored = band is not None
+    band_of = instrument.band_named(band) if scored else None
+    return {
+        "instrument": instrument.code,
+        "name": instrument.name,
+        "instructions": str(instrument.instructions),
+        "scale": [{"value": value, "label": str(label)} for value, label in instruments.SCALE],
+        "items": [
+            {
+                "number": number,
+                "text": str(text),
+                "answer": answers[number - 1] if number <= len(answers) else None,
+            }
+            for number, text in enumerate(instrument.items, start=1)
+        ],
+        "total": total if scored else None,
+        "band": band if scored else None,
+        "band_label": str(band_of.label) if band_of else None,
+        "flagged": flagged_at is not None,
+        "needs_attention": flagged_at is not None and acknowledged_at is None,
+    }
 
 
 def _messages(rows, tz):

@@ -3,6 +3,11 @@ from django.utils.translation import gettext
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from audit.context import note_listed
+
+# The lists whose rows the audit trail names (audit.context.note_listed), by view name.
+AUDITED_LISTS = {"api:client-list": "client", "api:session-list": "session"}
+
 
 def _positive_int(request, name, default):
     """A query parameter that must be a whole number from 1 up (400 otherwise)."""
@@ -44,6 +49,13 @@ class Pagination(PageNumberPagination):
         except InvalidPage as exc:
             msg = self.invalid_page_message.format(page_number=number, message=str(exc))
             raise NotFound(msg) from exc
+
+    def get_paginated_response(self, data):
+        match = self.request.resolver_match
+        object_type = AUDITED_LISTS.get(match.view_name if match else "")
+        if object_type:
+            note_listed(object_type, [row["id"] for row in data], self.page.paginator.count)
+        return super().get_paginated_response(data)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

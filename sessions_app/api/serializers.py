@@ -24,8 +24,11 @@ from sessions_app.models import (
     Assignment,
     Feedback,
     Message,
+    QuestionnaireResponse,
     Session,
 )
+
+from . import output
 
 HOMEWORK_MAX = 20  # homework items in one scheduling request
 
@@ -64,11 +67,54 @@ class FeedbackSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "body", "created_at"]
 
 
+class ScaleSerializer(serializers.Serializer):
+    value = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class QuestionnaireItemSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    text = serializers.CharField()
+    answer = serializers.IntegerField(allow_null=True, help_text="0-3; null before answering.")
+
+
+class QuestionnaireSerializer(serializers.Serializer):
+    """A questionnaire homework (DESIGN.md section 12): its items with the answers given, and
+    the total and band stored when submitted (null before)."""
+
+    instrument = serializers.ChoiceField(choices=["phq9", "gad7"])
+    name = serializers.CharField()
+    instructions = serializers.CharField()
+    scale = ScaleSerializer(many=True)
+    items = QuestionnaireItemSerializer(many=True)
+    total = serializers.IntegerField(allow_null=True)
+    band = serializers.CharField(allow_null=True)
+    band_label = serializers.CharField(allow_null=True)
+    flagged = serializers.BooleanField(help_text="An answer flagged it for the care team.")
+    needs_attention = serializers.BooleanField(help_text="Flagged, not yet acknowledged.")
+
+
 class AssignmentSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid")
     created_by = PersonSerializer()
     status = serializers.ChoiceField(choices=Assignment.Status.choices)
+    kind = serializers.ChoiceField(choices=Assignment.Kind.choices)
+    questionnaire = serializers.SerializerMethodField()
     feedback = FeedbackSerializer(many=True)
+
+    @extend_schema_field(QuestionnaireSerializer(allow_null=True))
+    def get_questionnaire(self, assignment):
+        scored = QuestionnaireResponse.objects.filter(assignment=assignment).first()
+        if scored is None:
+            return output.questionnaire(assignment.kind, None, None, None, None, None)
+        return output.questionnaire(
+            assignment.kind,
+            scored.answers,
+            scored.total,
+            scored.band,
+            scored.flagged_at,
+            scored.acknowledged_at,
+        )
 
     class Meta:
         model = Assignment
@@ -82,6 +128,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "status",
             "response",
             "submitted_at",
+            "kind",
+            "questionnaire",
             "feedback",
         ]
 
@@ -176,6 +224,38 @@ class MeSerializer(serializers.Serializer):
     name = serializers.CharField(source="user.full_name")
     role = serializers.ChoiceField(choices=["provider", "client"], source="user.role")
     clinic = ClinicSerializer()
+
+
+class SessionRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    number = serializers.IntegerField()
+
+
+class MeasureScoreSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    band = serializers.CharField()
+    band_label = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    session = SessionRefSerializer()
+
+
+class MeasureSerializer(serializers.Serializer):
+    """One questionnaire's scores, oldest first, and what the change since the first means
+    (PHQ-9: 6 points reliable, GAD-7: 4; response 50 % down; remission below 5)."""
+
+    instrument = serializers.ChoiceField(choices=["phq9", "gad7"])
+    name = serializers.CharField()
+    scores = MeasureScoreSerializer(many=True)
+    change = serializers.IntegerField(help_text="The latest score minus the first.")
+    reliable_improvement = serializers.BooleanField()
+    reliable_deterioration = serializers.BooleanField()
+    response = serializers.BooleanField()
+    remission = serializers.BooleanField()
+
+
+class ClientMeasuresSerializer(serializers.Serializer):
+    client = PersonSerializer()
+    measures = MeasureSerializer(many=True)
 
 
 class ClientSerializer(serializers.ModelSerializer):
@@ -295,7 +375,16 @@ class MeetingTimeField(TimeField):
 
 
 class HomeworkInSerializer(serializers.Serializer):
-    title = TextField(max_length=TITLE_MAX)
+    kind = serializers.ChoiceField(
+        choices=Assignment.Kind.choices,
+        default=Assignment.Kind.TEXT,
+        help_text="Free text, or a PHQ-9 or GAD-7 questionnaire (scored when answered).",
+    )
+    title = TextField(
+        max_length=TITLE_MAX,
+        required=False,
+        help_text="Required for free text; a questionnaire without one is named after it.",
+    )
     instructions = TextField(max_length=INSTRUCTIONS_MAX, required=False)
     due_at = TimeField(
         required=False,
@@ -304,6 +393,13 @@ class HomeworkInSerializer(serializers.Serializer):
         help_text="Default: the session's end. In a series, later copies keep the same "
         "offset from their session's start.",
     )
+
+    def validate(self, data):
+        if data.get("kind") == Assignment.Kind.TEXT and not data.get("title", "").strip():
+            raise serializers.ValidationError(
+                {"title": [gettext("The homework title cannot be empty.")]}
+            )
+        return data
 
 
 class MeetingInSerializer(serializers.Serializer):
@@ -433,7 +529,15 @@ class AssignmentInSerializer(HomeworkInSerializer):
 
 
 class SubmitInSerializer(serializers.Serializer):
-    response = TextField(max_length=RESPONSE_MAX)
+    response = TextField(
+        max_length=RESPONSE_MAX, required=False, help_text="The answer to free-text homework."
+    )
+    # Checked by the service, as the portal's form is: one answer per item, each 0-3.
+    answers = serializers.ListField(
+        required=False,
+        max_length=50,
+        help_text="A questionnaire's answers, one per item in order, each 0 to 3.",
+    )
 
 
 class FeedbackInSerializer(serializers.Serializer):

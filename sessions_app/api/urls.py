@@ -8,6 +8,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
     path("clients/", views.ClientListView.as_view(), name="client-list"),
+    path("clients/<str:id>/measures/", views.ClientMeasuresView.as_view(), name="client-measures"),
     path("sessions/", views.SessionListView.as_view(), name="session-list"),
     path("sessions/<str:id>/", views.SessionDetailView.as_view(), name="session-detail"),
     path("sessions/<str:id>/close/", views.SessionCloseView.as_view(), name="session-close"),

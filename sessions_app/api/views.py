@@ -427,7 +427,9 @@ class AssignmentObjectMixin(RequesterMixin):
 class AssignmentSubmitView(AssignmentObjectMixin, APIView):
     @extend_write_schema(
         summary="Answer homework (the client; editable until feedback exists)",
-        description="409 `feedback_given` once the answer has feedback, `session_closed` for "
+        description="Free-text homework takes `response`; a questionnaire takes `answers`, "
+        "one per item in order, each 0 to 3 (400 naming each item missing or out of range). "
+        "409 `feedback_given` once the answer has feedback, `session_closed` for "
         "a closed session, `not_started` before its session starts. Providers get 403.",
         parameters=[ID],
         request=s.SubmitInSerializer,
@@ -442,7 +444,18 @@ class AssignmentSubmitView(AssignmentObjectMixin, APIView):
         require_client(request.user)
         data = s.SubmitInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.assignment_submit(actor=request.user, assignment=assignment, **data.validated_data)
+        if assignment.is_questionnaire:
+            services.questionnaire_submit(
+                actor=request.user,
+                assignment=assignment,
+                answers=data.validated_data.get("answers"),
+            )
+        else:
+            services.assignment_submit(
+                actor=request.user,
+                assignment=assignment,
+                response=data.validated_data.get("response", ""),
+            )
         return Response(
             output.assignment(selectors.api_assignment_rows(assignment_id=assignment.pk))
         )
@@ -516,3 +529,50 @@ class MessageListView(SessionObjectMixin, generics.ListAPIView):
         data.is_valid(raise_exception=True)
         message = services.message_post(actor=request.user, session=session, **data.validated_data)
         return Response(s.MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+class ClientMeasuresView(RequesterMixin, APIView):
+    @extend_schema(
+        summary="A client's questionnaire scores over time",
+        description="Each questionnaire's scores oldest first, as stored when submitted, with "
+        "the change since the first score and its labels. Providers of the care team; a "
+        "client may ask for their own.",
+        parameters=[ID],
+        responses={
+            200: OpenApiResponse(
+                s.ClientMeasuresSerializer, description="The client's scores, per questionnaire."
+            ),
+            404: NOT_FOUND,
+            **COMMON,
+        },
+    )
+    def get(self, request, id):
+        client, trends = found(
+            selectors.client_measures(viewer=request.user, client_id=parse_uuid(id))
+        )
+        answer = {
+            "client": {"uuid": client.uuid, "user": {"full_name": client.user.full_name}},
+            "measures": [
+                {
+                    "instrument": trend.instrument.code,
+                    "name": trend.instrument.name,
+                    "scores": [
+                        {
+                            "total": point.total,
+                            "band": point.band,
+                            "band_label": trend.band_label(point.band),
+                            "submitted_at": point.submitted_at,
+                            "session": {"id": point.session_uuid, "number": point.session_number},
+                        }
+                        for point in trend.points
+                    ],
+                    "change": trend.change,
+                    "reliable_improvement": trend.reliable_improvement,
+                    "reliable_deterioration": trend.reliable_deterioration,
+                    "response": trend.response,
+                    "remission": trend.remission,
+                }
+                for trend in trends
+            ],
+        }
+        return Response(s.ClientMeasuresSerializer(answer).data)

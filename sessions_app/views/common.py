@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from notifications import selectors as notification_selectors
+from notifications import services as notification_services
 from sessions_app import selectors, services
 from sessions_app.forms import MessageForm
 
@@ -54,6 +56,12 @@ class SessionPageMixin:
         services.session_mark_read(
             user=self.request.user, session=page.session, upto=page.upto, read_upto=page.read_upto
         )
+        # ...and its notifications, when the bell says there are any unread.
+        if notification_selectors.unread_count(user=self.request.user, request=self.request):
+            notification_services.session_notifications_read(
+                user=self.request.user, session=page.session
+            )
+            notification_selectors.unread_count_changed(self.request)
         context = {
             "session": page.session,
             "page": page,

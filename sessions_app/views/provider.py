@@ -20,8 +20,8 @@ from sessions_app import selectors, services
 from sessions_app.forms import (
     CloseForm,
     FeedbackForm,
-    HomeworkForm,
     HomeworkFormSet,
+    HomeworkItemForm,
     ScheduleForm,
     SessionCancelForm,
     SessionChangeForm,
@@ -46,7 +46,7 @@ def feedback_form(assignment, data=None):
 
 
 def homework_form(data=None):
-    return HomeworkForm(data, auto_id="id_homework_%s")
+    return HomeworkItemForm(data, auto_id="id_homework_%s")
 
 
 class ProviderSessionPage(ProviderRequiredMixin, SessionPageMixin):
@@ -108,6 +108,27 @@ class FeedbackGiveView(ProviderSessionPage, AssignmentActionBase):
 
     def perform(self, form, assignment):
         services.feedback_give(actor=self.request.user, assignment=assignment, **form.cleaned_data)
+
+
+class QuestionnaireAcknowledgeView(ProviderRequiredMixin, View):
+    """A provider of the care team acknowledges a flagged questionnaire."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, assignment_id):
+        assignment = found(
+            selectors.assignment_to_change(viewer=request.user, assignment_id=assignment_id)
+        )
+        try:
+            services.questionnaire_acknowledge(actor=request.user, assignment=assignment)
+        except (ValidationError, services.Conflict) as error:
+            messages.info(request, getattr(error, "detail", None) or error.messages[0])
+        else:
+            messages.success(
+                request, _("Acknowledged: the questionnaire no longer needs attention.")
+            )
+        url = session_url("provider-session-detail", assignment.session)
+        return redirect(f"{url}#hw-{assignment.uuid}")
 
 
 class SessionCloseView(ProviderRequiredMixin, View):

@@ -4,6 +4,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from audit.context import note_listed
+from clinic import selectors as clinic_selectors
 from clinic.mixins import ProviderRequiredMixin
 from sessions_app import selectors
 from sessions_app.list_forms import SessionListFilterForm
@@ -26,7 +28,19 @@ class DashboardView(ProviderRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         now = timezone.now()
         sections = selectors.provider_dashboard(viewer=self.request.user, now=now)
-        return super().get_context_data(now=now, **sections, **kwargs)
+        shown = {
+            row.uuid for name in ("in_progress", "overdue", "unread") for row in sections[name].rows
+        }
+        note_listed("session", sorted(str(uuid) for uuid in shown))
+        attention = selectors.needs_attention(viewer=self.request.user)
+        # A provider on no care team yet is told who can add them to one (issue 18 point 8).
+        admins = None
+        empty = not any(section.total for section in sections.values())
+        if empty and not clinic_selectors.has_clients(provider=self.provider):
+            admins = clinic_selectors.clinic_admins(clinic_id=self.provider.clinic_id)
+        return super().get_context_data(
+            now=now, attention=attention, no_clients_admins=admins, **sections, **kwargs
+        )
 
 
 class SessionListView(ProviderRequiredMixin, TemplateView):
@@ -41,6 +55,7 @@ class SessionListView(ProviderRequiredMixin, TemplateView):
             page=self.request.GET.get("page"),
             now=now,
         )
+        note_listed("session", [row.uuid for row in page], page.paginator.count)
         return super().get_context_data(
             form=form, page=page, page_url=page_url(self.request.GET), now=now, **kwargs
         )
@@ -52,6 +67,7 @@ class ClientListView(ProviderRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         now = timezone.now()
         clients = selectors.client_list(viewer=self.request.user, now=now)
+        note_listed("client", [client.uuid for client in clients])
         return super().get_context_data(clients=clients, now=now, **kwargs)
 
 

@@ -20,6 +20,9 @@ FIELDS = [
     "status_code",
     "ip",
     "request_id",
+    "client_request_id",
+    "listed_ids",
+    "listed_count",
 ]
 
 

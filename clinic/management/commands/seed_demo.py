@@ -1,3 +1,5 @@
+import os
+
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -24,6 +26,10 @@ class Command(BaseCommand):
             clinic, made = Clinic.objects.get_or_create(
                 slug=spec["slug"], defaults={"name": spec["name"], "time_zone": spec["time_zone"]}
             )
+            # Also for a demo seeded before clinics had crisis contacts.
+            if not clinic.crisis_contacts:
+                clinic.crisis_contacts = spec["crisis_contacts"]
+                clinic.save(update_fields=["crisis_contacts"])
             clinics[spec["slug"]] = clinic
             created += made
 
@@ -61,7 +67,11 @@ class Command(BaseCommand):
 
         created += self.seed_sessions(clients=clients, providers=providers)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} objects created)."))
-        self.stdout.write("Log in at http://127.0.0.1:8000/ with any of these accounts:")
+        # `make run` passes the address it serves on (HOST, PORT): the one printed is the real one.
+        address = (
+            f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}/"
+        )
+        self.stdout.write(f"Log in at {address} with any of these accounts:")
         for spec in [demo.SUPERUSER, *demo.PROVIDERS, *demo.CLIENTS]:
             self.stdout.write(f"  {spec['email']:<28} password: {password}")
 

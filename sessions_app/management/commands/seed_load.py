@@ -48,6 +48,9 @@ FEEDBACK = [
     "Thank you, this is a useful record. Let us look at Tuesday together.",
     "Good progress: notice how the intensity went down over the week.",
 ]
+# COPY text: the line break escaped.
+CRISIS_CONTACTS = r"988 Suicide & Crisis Lifeline: call or text 988\nEmergency: call 911"
+QUESTIONNAIRE_NAMES = {"phq9": "PHQ-9", "gad7": "GAD-7"}
 CANCELLED = 0.05  # of sessions, as in a real practice (DESIGN.md section 9)
 CHANGED = 0.04  # of the sessions with a meeting: the meeting moved
 CANCEL_REASONS = [
@@ -74,6 +77,7 @@ def tables():
         Assignment,
         Feedback,
         Message,
+        QuestionnaireResponse,
         ReadPosition,
         Session,
         SessionChange,
@@ -81,11 +85,12 @@ def tables():
 
     models = [Clinic, User, EmailAddress, CareProvider, Client, CareTeamMembership]
     models += [Session, SessionChange, Assignment, Feedback, Message, ReadPosition]
+    models += [QuestionnaireResponse]
     return {model.__name__: model._meta.db_table for model in models}
 
 
 COLUMNS = {
-    "Clinic": "id, uuid, name, slug, time_zone",
+    "Clinic": "id, uuid, name, slug, time_zone, crisis_contacts",
     "User": (
         "id, password, is_superuser, uuid, email, full_name, is_staff, is_active, language, "
         "date_joined"
@@ -100,12 +105,17 @@ COLUMNS = {
     "meeting_minutes, meeting_place, meeting_video_url",
     "SessionChange": "id, session_id, clinic_id, kind, changed_by_id, changed_at, fields, reason",
     "Assignment": "id, uuid, title, instructions, due_at, created_at, response, submitted_at, "
-    "created_by_id, session_id",
+    "created_by_id, session_id, kind",
     "Feedback": "id, uuid, body, created_at, assignment_id, author_id, clinic_id",
     "Message": "id, uuid, body, created_at, author_id, clinic_id, session_id",
     "ReadPosition": "id, last_read_message_id, updated_at, user_id, session_id",
+    "QuestionnaireResponse": "id, assignment_id, clinic_id, client_id, instrument, answers, "
+    "total, band, submitted_at, flagged_at, acknowledged_by_id, acknowledged_at",
 }
 BIG = ["Session", "SessionChange", "Assignment", "Feedback", "Message", "ReadPosition"]
+BIG += ["QuestionnaireResponse"]
+QUESTIONNAIRES = ("phq9", "gad7")
+FLAGGED = 0.02  # of the caseload's PHQ-9 answers: item 9 above 0
 
 
 def ts(seconds):
@@ -164,7 +174,12 @@ class Generator:
     def clinic(self, index):
         zone = ZONES[index % len(ZONES)]
         return self.add(
-            "Clinic", self.uuid(), f"Load Clinic {index + 1}", f"load-{index + 1}", zone
+            "Clinic",
+            self.uuid(),
+            f"Load Clinic {index + 1}",
+            f"load-{index + 1}",
+            zone,
+            CRISIS_CONTACTS,
         )
 
     def user(self, email, full_name):
@@ -205,12 +220,29 @@ class Generator:
             )
         return Person(pk, user_id, clinic_id, team)
 
-    def history(self, client, count, *, active, upcoming=0, featured_last=False, meetings=False):
+    def history(
+        self,
+        client,
+        count,
+        *,
+        active,
+        upcoming=0,
+        featured_last=False,
+        meetings=False,
+        measures=False,
+    ):
         """`count` weekly sessions of one client, in series of 4 to 12, numbered 1 to `count`
         and held by one provider, each ending as the next starts: they never overlap. An
         active client's session in progress is followed by `upcoming` ones, the others ended
-        weeks ago. With `meetings`, each series meets at one offset from its sessions' start."""
+        weeks ago. With `meetings`, each series meets at one offset from its sessions' start;
+        with `measures`, every session has a PHQ-9 and a GAD-7, slowly improving."""
         rng, now = self.rng, self.now
+        # Each questionnaire's first score and its fall per week.
+        course = (
+            {code: (rng.randint(8, 22), rng.uniform(0.02, 0.15)) for code in QUESTIONNAIRES}
+            if measures
+            else None
+        )
         if active:
             anchor = now - rng.randrange(HOUR, WEEK - HOUR) // 60 * 60
         else:
@@ -239,6 +271,7 @@ class Generator:
                     featured,
                     index,
                     meeting,
+                    course,
                 )
 
     def meeting(self):
@@ -253,7 +286,18 @@ class Generator:
         return offset, minutes, place, video
 
     def session(
-        self, client, holder, creator, starts, series, sequence, created, featured, number, meeting
+        self,
+        client,
+        holder,
+        creator,
+        starts,
+        series,
+        sequence,
+        created,
+        featured,
+        number,
+        meeting,
+        course=None,
     ):
         """One session; `number` is its number in the client's care (one history a client)."""
         rng, now = self.rng, self.now
@@ -286,7 +330,16 @@ class Generator:
             if closed and rng.random() < 0.05:
                 feedbacks = 0
             unfinished |= submitted is None or feedbacks == 0
-            assignments.append((submitted, feedbacks))
+            assignments.append((submitted, feedbacks, None))
+        # The caseload's weekly questionnaires (not the featured session: its homework is fixed).
+        if course and not featured:
+            for code in QUESTIONNAIRES:
+                submitted = None
+                if rng.random() < p_submit:
+                    submitted = min(starts + rng.randrange(HOUR, 2 * 24 * HOUR), now)
+                feedbacks = 1 if submitted is not None and (closed or rng.random() < 0.5) else 0
+                unfinished |= submitted is None or feedbacks == 0
+                assignments.append((submitted, feedbacks, code))
         session_id = self.add(
             "Session",
             str(profile.SESSION_UUID) if featured else self.uuid(),
@@ -329,19 +382,22 @@ class Generator:
                 '{"status": ["open", "cancelled"]}',
                 reason,
             )
-        for submitted, feedbacks in assignments:
+        for submitted, feedbacks, code in assignments:
             assignment_id = self.add(
                 "Assignment",
                 self.uuid(),
-                rng.choice(HOMEWORK),
-                INSTRUCTIONS,
+                QUESTIONNAIRE_NAMES[code] if code else rng.choice(HOMEWORK),
+                "" if code else INSTRUCTIONS,
                 ts(ends),
                 ts(created),
-                rng.choice(RESPONSES) if submitted else "",
+                rng.choice(RESPONSES) if submitted and not code else "",
                 ts(submitted) if submitted else r"\N",
                 str(creator.id),
                 sid,
+                code or "text",
             )
+            if code and submitted:
+                self.questionnaire(assignment_id, client, holder, code, course, number, submitted)
             for n in range(feedbacks):
                 given = submitted + (n + 1) * rng.randrange(HOUR, 30 * HOUR)
                 given = min(given, closed_at or now, now)
@@ -378,6 +434,42 @@ class Generator:
                 upto = ids[-2] if len(ids) > 1 else 0
             if upto:
                 self.add("ReadPosition", str(upto), ts(moments[-1]), str(user_id), sid)
+
+    def questionnaire(self, assignment_id, client, holder, code, course, number, submitted):
+        """The answers to a questionnaire of the client's `number`th week, on their course;
+        a rare PHQ-9 flagged by item 9, acknowledged by the holder unless recent."""
+        from sessions_app import instruments
+
+        rng, instrument = self.rng, instruments.instrument(code)
+        first, fall = course[code]
+        total = round(first - fall * number + rng.uniform(-2.5, 2.5))
+        total = max(0, min(instrument.max_total - 3, total))
+        # Spread evenly over the items but the risk item, in a random order.
+        answers = [0] * len(instrument.items)
+        items = [i for i in range(len(answers)) if i + 1 != instrument.risk_item]
+        for k, index in enumerate(rng.sample(items, len(items))):
+            answers[index] = min(3, total // len(items) + (k < total % len(items)))
+        flagged = instrument.risk_item is not None and rng.random() < FLAGGED
+        if flagged:
+            answers[instrument.risk_item - 1] = 1
+        total = sum(answers)
+        acknowledged = flagged and (submitted < self.now - 2 * WEEK or rng.random() < 0.5)
+        self.add(
+            "QuestionnaireResponse",
+            str(assignment_id),
+            str(client.clinic_id),
+            str(client.id),
+            code,
+            "[" + ", ".join(map(str, answers)) + "]",
+            str(total),
+            instrument.band_for(total).code,
+            ts(submitted),
+            ts(submitted) if flagged else r"\N",
+            str(holder.id) if acknowledged else r"\N",
+            ts(min(submitted + rng.randrange(HOUR, 24 * HOUR), self.now))
+            if acknowledged
+            else r"\N",
+        )
 
     def changes(self, session_id, client, holder, starts, meeting_start, created, until):
         """The change services.session_change would have written for some sessions with a
@@ -559,6 +651,7 @@ class Command(BaseCommand):
                         upcoming=upcoming,
                         featured_last=i == 0,
                         meetings=True,
+                        measures=True,
                     )
             pending = gen.counts["Session"]
             counts = sessions_per_client(rng, total - gen.counts["Session"], len(others))
@@ -680,6 +773,14 @@ class Command(BaseCommand):
                 OR (s.cancelled_by_id IS NOT NULL AND NOT EXISTS (
                     SELECT 1 FROM {t["CareTeamMembership"]} m
                     WHERE m.client_id = s.client_id AND m.provider_id = s.cancelled_by_id))
+            """,
+            "questionnaire answers of another client or clinic than their homework's session": f"""
+                SELECT count(*) FROM {t["QuestionnaireResponse"]} q
+                LEFT JOIN {t["Assignment"]} a ON a.id = q.assignment_id
+                LEFT JOIN {t["Session"]} s ON s.id = a.session_id
+                WHERE s.client_id IS DISTINCT FROM q.client_id
+                   OR s.clinic_id IS DISTINCT FROM q.clinic_id
+                   OR a.kind IS DISTINCT FROM q.instrument
             """,
             "homework of a missing session or provider": f"""
                 SELECT count(*) FROM {t["Assignment"]} a
