@@ -91,11 +91,19 @@ def _initials(full_name):
     return "".join(f"{word[0].upper()}." for word in picked)
 
 
-def _provider_summary(full_name):
-    initials = _initials(full_name)
-    if not initials:
-        return gettext("Session")
-    return gettext("Session – %(initials)s") % {"initials": initials}  # noqa: RUF001
+def _provider_summaries():
+    """A provider's event summary from a client's full name: the sentences are translated
+    once a feed, the summary once a client."""
+    plain, with_initials = gettext("Session"), gettext("Session – %(initials)s")  # noqa: RUF001
+    summaries = {}
+
+    def summary(full_name):
+        if full_name not in summaries:
+            initials = _initials(full_name)
+            summaries[full_name] = with_initials % {"initials": initials} if initials else plain
+        return summaries[full_name]
+
+    return summary
 
 
 def _meeting_rows(sessions):
@@ -143,7 +151,8 @@ def calendar_feed_events(*, owner, now):
     sessions = Session.objects.visible_to(owner).filter(meeting_starts_at__gte=now - FEED_PAST)
     if provider is not None:
         rows = _meeting_rows(sessions.filter(provider=provider))
-        events = [_event(row, _provider_summary(row["client__user__full_name"])) for row in rows]
+        summary = _provider_summaries()
+        events = [_event(row, summary(row["client__user__full_name"])) for row in rows]
     elif client is not None:
         summary = gettext("Session with your care team")
         events = [_event(row, summary) for row in _meeting_rows(sessions)]
