@@ -150,7 +150,7 @@ def npgettext(context, singular, plural, number, **variables):
 
 def environment(**options):
     options.pop("autoescape", None)  # Django's backend asks for it too: always on
-    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n", "jinja2.ext.do"], **options)
     # newstyle: placeholders are filled and escaped by the call, `_("Hi %(name)s", name=who)`.
     env.install_gettext_translations(translation, newstyle=True)
     env.globals.update(
