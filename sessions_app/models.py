@@ -327,6 +327,12 @@ class Session(models.Model):
                 condition=Q(last_message_id__isnull=False),
                 name="session_client_messages",
             ),
+            # A provider's calendar feed: the meetings from a day on, not every session.
+            models.Index(
+                fields=["provider", "meeting_starts_at"],
+                condition=Q(meeting_starts_at__isnull=False),
+                name="session_provider_meeting",
+            ),
         ]
 
     def __str__(self):
