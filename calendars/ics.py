@@ -2,14 +2,14 @@
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import icalendar
 
 
-@dataclass(frozen=True)
-class CalendarEvent:
-    """One meeting as a calendar shows it: no names or clinical text beyond `summary`."""
+class CalendarEvent(NamedTuple):
+    """One meeting as a calendar shows it: no names or clinical text beyond `summary`. A
+    tuple: a feed makes hundreds, and each is a key of the kept lines."""
 
     uid: str
     sequence: int

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext
 
+from clinic import compiled
 from clinic.models import CareProvider, CareTeamMembership
 from sessions_app.models import Session
 
@@ -131,7 +132,8 @@ def _meeting_rows(sessions):
     return (
         sessions.filter(meeting_starts_at__isnull=False)
         .order_by("meeting_starts_at", "pk")
-        .values(
+        .annotate(change_count=Count("changes"), changed_at=Max("changes__changed_at"))
+        .values_list(
             "uuid",
             "number",
             "status",
@@ -141,24 +143,42 @@ def _meeting_rows(sessions):
             "meeting_place",
             "meeting_video_url",
             "client__user__full_name",
+            "change_count",
+            "changed_at",
+            named=True,
         )
-        .annotate(change_count=Count("changes"), changed_at=Max("changes__changed_at"))
     )
 
 
 def _event(row, summary):
     return CalendarEvent(
-        uid=event_uid(row["uuid"]),
+        uid=event_uid(row.uuid),
         # Every change and the cancellation leave a SessionChange: each raises the SEQUENCE.
-        sequence=row["change_count"],
+        sequence=row.change_count,
         summary=summary,
-        starts_at=row["meeting_starts_at"],
-        ends_at=row["meeting_starts_at"] + dt.timedelta(minutes=row["meeting_minutes"]),
-        stamp=row["changed_at"] or row["created_at"],
-        cancelled=row["status"] == Session.Status.CANCELLED,
-        place=row["meeting_place"],
-        video_url=row["meeting_video_url"],
+        starts_at=row.meeting_starts_at,
+        ends_at=row.meeting_starts_at + dt.timedelta(minutes=row.meeting_minutes),
+        stamp=row.changed_at or row.created_at,
+        cancelled=row.status == Session.Status.CANCELLED,
+        place=row.meeting_place,
+        video_url=row.meeting_video_url,
     )
+
+
+# Stand-in values of the compiled feed read (clinic/compiled.py): never a real id or time.
+_FEED_PROVIDER = -1_000_102
+_FEED_SINCE = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
+
+# A calendar app fetches a feed every few minutes: its SQL is compiled once per process.
+_provider_meeting_rows = compiled.CompiledQuery(
+    lambda provider_id, since: _meeting_rows(
+        Session.objects.visible_to(compiled.viewer(0, provider_id=provider_id)).filter(
+            provider_id=provider_id, meeting_starts_at__gte=since
+        )
+    ),
+    _FEED_PROVIDER,
+    _FEED_SINCE,
+)
 
 
 def calendar_feed_events(*, owner, now):
@@ -167,13 +187,13 @@ def calendar_feed_events(*, owner, now):
     `owner` comes with role and clinic (calendar_feed_by_secret)."""
     provider, client = owner.provider_profile, owner.client_profile
     profile = provider or client
-    sessions = Session.objects.visible_to(owner).filter(meeting_starts_at__gte=now - FEED_PAST)
     if provider is not None:
-        rows = _meeting_rows(sessions.filter(provider=provider))
+        rows = _provider_meeting_rows(provider.pk, now - FEED_PAST)
         summary = _provider_summaries()
-        events = [_event(row, summary(row["client__user__full_name"])) for row in rows]
+        events = [_event(row, summary(row.client__user__full_name)) for row in rows]
     elif client is not None:
         summary = gettext("Session with your care team")
+        sessions = Session.objects.visible_to(owner).filter(meeting_starts_at__gte=now - FEED_PAST)
         events = [_event(row, summary) for row in _meeting_rows(sessions)]
     else:
         events = []
@@ -194,6 +214,6 @@ def portal_meeting_event(*, viewer, session_id):
     if row is None:
         return None
     event = _event(row, gettext("Session with your care team"))
-    return row["number"], CalendarFileData(
+    return row.number, CalendarFileData(
         events=[event], tz=client.clinic.tzinfo, name=gettext("CareSessions meeting")
     )
