@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from clinic import jinja2 as env
 from sessions_app.models import Session, SessionRow
 
+from .sessions_helpers import weekly_series
+
 NOW = dt.datetime(2026, 12, 4, 12, tzinfo=dt.UTC)
 SESSION_ID, CLIENT_ID = uuids.UUID(int=7), uuids.UUID(int=8)
 ROW_TEMPLATE = "sessions_app/provider/includes/session_rows.html"
@@ -135,3 +137,29 @@ def test_rows_are_alike_by_value():
     assert Values().row() == Values().row()
     assert hash(Values().row()) == hash(Values().row())
     assert Values().row() != Values(unread=5).row()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/provider/",
+        "/provider/sessions/",
+        "/provider/calendar/?view=week",
+        "/provider/calendar/?view=month",
+    ],
+)
+def test_pages_keep_their_rows_from_one_request_to_the_next(login, provider, client_profile, path):
+    """A macro made anew on each render (one defined in a page rather than in an imported
+    template) would never be found again and would fill the memo: each page's second
+    request must be answered from it."""
+    # One session overdue, one in progress, one to come: every dashboard section but unread.
+    weekly_series(provider, client_profile, start=timezone.now() - dt.timedelta(days=10), repeat=3)
+    client = login(provider.user)
+    assert client.get(path).status_code == 200
+    kept = env._kept.cache_info()
+    assert kept.currsize > 0
+    assert client.get(path).status_code == 200
+    again = env._kept.cache_info()
+    assert again.currsize == kept.currsize
+    assert again.hits > kept.hits
