@@ -1,11 +1,13 @@
 """Reads of the calendars: the provider's calendar, the private feeds, the portal's .ics."""
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext
 
+from clinic import compiled
 from clinic.models import CareProvider, CareTeamMembership
 from sessions_app.models import Session
 
@@ -17,7 +19,8 @@ from .models import CalendarFeed
 
 def calendar_providers(*, viewer):
     """Whose calendar `viewer` may open: themselves and the colleagues of their clinic on the
-    care teams of their clients, in one query."""
+    care teams of their clients (DESIGN 10; a clinic admin too: they see those sessions only),
+    in one query."""
     me = viewer.provider_profile
     if me is None:
         return []
@@ -32,28 +35,45 @@ def calendar_providers(*, viewer):
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CalendarSession:
+    """A session as the calendar page shows it (read as a tuple: a month holds hundreds)."""
+
+    uuid: object
+    number: int
+    status: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    meeting_starts_at: dt.datetime | None
+    meeting_minutes: int
+    meeting_place: str
+    meeting_video_url: str
+    client_name: str
+    client_email: str
+
+    @property
+    def client_label(self):
+        return self.client_name or self.client_email
+
+    @property
+    def is_cancelled(self):
+        return self.status == Session.Status.CANCELLED
+
+
 def provider_calendar(*, viewer, provider, start, end):
     """The sessions in `viewer`'s scope held by `provider` whose period overlaps [start, end),
     with the client's name, in one query (index session_provider_status, then the range)."""
-    return list(
+    rows = (
         Session.objects.visible_to(viewer)
         .filter(provider=provider, starts_at__lt=end, ends_at__gt=start)
-        .select_related("client__user")
-        .only(
-            "uuid",
-            "number",
-            "status",
-            "starts_at",
-            "ends_at",
-            "meeting_starts_at",
-            "meeting_minutes",
-            "meeting_place",
-            "meeting_video_url",
+        .order_by("starts_at", "pk")
+        .values_list(
+            *(f.name for f in dataclasses.fields(CalendarSession)[:-2]),
             "client__user__full_name",
             "client__user__email",
         )
-        .order_by("starts_at", "pk")
     )
+    return [CalendarSession(*row) for row in rows]
 
 
 # --- Calendar feeds and the portal's .ics (issue 15, points 2 and 3) ---
@@ -91,11 +111,19 @@ def _initials(full_name):
     return "".join(f"{word[0].upper()}." for word in picked)
 
 
-def _provider_summary(full_name):
-    initials = _initials(full_name)
-    if not initials:
-        return gettext("Session")
-    return gettext("Session – %(initials)s") % {"initials": initials}  # noqa: RUF001
+def _provider_summaries():
+    """A provider's event summary from a client's full name: the sentences are translated
+    once a feed, the summary once a client."""
+    plain, with_initials = gettext("Session"), gettext("Session – %(initials)s")  # noqa: RUF001
+    summaries = {}
+
+    def summary(full_name):
+        if full_name not in summaries:
+            initials = _initials(full_name)
+            summaries[full_name] = with_initials % {"initials": initials} if initials else plain
+        return summaries[full_name]
+
+    return summary
 
 
 def _meeting_rows(sessions):
@@ -104,7 +132,8 @@ def _meeting_rows(sessions):
     return (
         sessions.filter(meeting_starts_at__isnull=False)
         .order_by("meeting_starts_at", "pk")
-        .values(
+        .annotate(change_count=Count("changes"), changed_at=Max("changes__changed_at"))
+        .values_list(
             "uuid",
             "number",
             "status",
@@ -114,24 +143,42 @@ def _meeting_rows(sessions):
             "meeting_place",
             "meeting_video_url",
             "client__user__full_name",
+            "change_count",
+            "changed_at",
+            named=True,
         )
-        .annotate(change_count=Count("changes"), changed_at=Max("changes__changed_at"))
     )
 
 
 def _event(row, summary):
     return CalendarEvent(
-        uid=event_uid(row["uuid"]),
+        uid=event_uid(row.uuid),
         # Every change and the cancellation leave a SessionChange: each raises the SEQUENCE.
-        sequence=row["change_count"],
+        sequence=row.change_count,
         summary=summary,
-        starts_at=row["meeting_starts_at"],
-        ends_at=row["meeting_starts_at"] + dt.timedelta(minutes=row["meeting_minutes"]),
-        stamp=row["changed_at"] or row["created_at"],
-        cancelled=row["status"] == Session.Status.CANCELLED,
-        place=row["meeting_place"],
-        video_url=row["meeting_video_url"],
+        starts_at=row.meeting_starts_at,
+        ends_at=row.meeting_starts_at + dt.timedelta(minutes=row.meeting_minutes),
+        stamp=row.changed_at or row.created_at,
+        cancelled=row.status == Session.Status.CANCELLED,
+        place=row.meeting_place,
+        video_url=row.meeting_video_url,
     )
+
+
+# Stand-in values of the compiled feed read (clinic/compiled.py): never a real id or time.
+_FEED_PROVIDER = -1_000_102
+_FEED_SINCE = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
+
+# A calendar app fetches a feed every few minutes: its SQL is compiled once per process.
+_provider_meeting_rows = compiled.CompiledQuery(
+    lambda provider_id, since: _meeting_rows(
+        Session.objects.visible_to(compiled.viewer(0, provider_id=provider_id)).filter(
+            provider_id=provider_id, meeting_starts_at__gte=since
+        )
+    ),
+    _FEED_PROVIDER,
+    _FEED_SINCE,
+)
 
 
 def calendar_feed_events(*, owner, now):
@@ -140,12 +187,13 @@ def calendar_feed_events(*, owner, now):
     `owner` comes with role and clinic (calendar_feed_by_secret)."""
     provider, client = owner.provider_profile, owner.client_profile
     profile = provider or client
-    sessions = Session.objects.visible_to(owner).filter(meeting_starts_at__gte=now - FEED_PAST)
     if provider is not None:
-        rows = _meeting_rows(sessions.filter(provider=provider))
-        events = [_event(row, _provider_summary(row["client__user__full_name"])) for row in rows]
+        rows = _provider_meeting_rows(provider.pk, now - FEED_PAST)
+        summary = _provider_summaries()
+        events = [_event(row, summary(row.client__user__full_name)) for row in rows]
     elif client is not None:
         summary = gettext("Session with your care team")
+        sessions = Session.objects.visible_to(owner).filter(meeting_starts_at__gte=now - FEED_PAST)
         events = [_event(row, summary) for row in _meeting_rows(sessions)]
     else:
         events = []
@@ -166,6 +214,6 @@ def portal_meeting_event(*, viewer, session_id):
     if row is None:
         return None
     event = _event(row, gettext("Session with your care team"))
-    return row["number"], CalendarFileData(
+    return row.number, CalendarFileData(
         events=[event], tz=client.clinic.tzinfo, name=gettext("CareSessions meeting")
     )

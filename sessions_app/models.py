@@ -329,6 +329,12 @@ class Session(models.Model):
                 condition=Q(last_message_id__isnull=False),
                 name="session_client_messages",
             ),
+            # A provider's calendar feed: the meetings from a day on, not every session.
+            models.Index(
+                fields=["provider", "meeting_starts_at"],
+                condition=Q(meeting_starts_at__isnull=False),
+                name="session_provider_meeting",
+            ),
         ]
 
     def __str__(self):
@@ -413,11 +419,19 @@ class SessionRow:
     }
     FIELDS = tuple(COLUMNS.values())
     ATTRIBUTES = tuple(COLUMNS)
-    __slots__ = ATTRIBUTES
+    __slots__ = (*ATTRIBUTES, "_values")
 
     def __init__(self, *values):
         for name, value in zip(self.ATTRIBUTES, values, strict=True):
             setattr(self, name, value)
+        self._values = values
+
+    # Alike by value: a rendered row is kept by its row (clinic.jinja2.kept).
+    def __eq__(self, other):
+        return isinstance(other, SessionRow) and self._values == other._values
+
+    def __hash__(self):
+        return hash(self._values)
 
     def timing_at(self, now):
         return Session.timing_of(self.status, self.starts_at, self.ends_at, now)

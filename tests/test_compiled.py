@@ -5,16 +5,17 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from calendars import selectors as calendars
 from clinic.backends import AuthenticationBackend
 from clinic.compiled import AnyOf, CompiledQuery, Constant, viewer
-from clinic.models import Client, User
+from clinic.models import CareTeamMembership, Client, User
 from clinic.selectors import _user_with_role
 from sessions_app import selectors
 from sessions_app.models import Message, Session
 from sessions_app.services import message_post
 
 from .factories import ProviderFactory
-from .sessions_helpers import schedule
+from .sessions_helpers import schedule, weekly_series
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +210,26 @@ def test_open_and_closed_filters_still_select_by_status(provider, client_profile
     )
     assert list(Session.objects.open()) == [first]
     assert list(Session.objects.with_timing(Session.Timing.CLOSED)) == [second]
+
+
+def test_feed_rows_match_the_orm_at_several_times_and_follow_the_care_team(
+    provider, client_profile, other_client
+):
+    start = timezone.now().replace(microsecond=0) - dt.timedelta(days=14)
+    weekly_series(provider, client_profile, start=start, repeat=5)
+    CareTeamMembership.objects.get_or_create(client=other_client, provider=provider)
+    weekly_series(provider, other_client, start=start, repeat=3)
+
+    def plain(since):
+        sessions = Session.objects.visible_to(provider.user).filter(
+            provider=provider, meeting_starts_at__gte=since
+        )
+        return list(calendars._meeting_rows(sessions))
+
+    for since in (start - dt.timedelta(days=1), start + dt.timedelta(days=10), timezone.now()):
+        assert calendars._provider_meeting_rows(provider.pk, since) == plain(since)
+    assert len(calendars._provider_meeting_rows(provider.pk, start - dt.timedelta(days=1))) == 8
+    CareTeamMembership.objects.filter(client=other_client, provider=provider).delete()
+    rows = calendars._provider_meeting_rows(provider.pk, start - dt.timedelta(days=1))
+    assert rows == plain(start - dt.timedelta(days=1))
+    assert len(rows) == 5

@@ -4,6 +4,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from sessions_app import services
@@ -53,6 +54,18 @@ def test_day_view_uses_the_clinic_zone_not_utc(login, provider, client_profile):
     wednesday = page(login, provider.user, view="day", date="2027-03-10")
     assert 'datetime="2027-03-09T23:30:00-05:00"' in tuesday
     assert "T23:30:00" not in wednesday
+
+
+def test_day_view_is_a_table_of_one_day_with_its_name_as_column_header(
+    login, provider, client_profile
+):
+    weekly_series(provider, client_profile, start=MONDAY, repeat=1)
+    html = BeautifulSoup(page(login, provider.user, view="day", date="2027-03-09"), "html.parser")
+    table = html.find("table", attrs={"data-calendar-grid": True})
+    assert [th.get_text() for th in table.select("thead th[scope=col]")] == ["Tue"]
+    cells = table.select("tbody td.cal-cell")
+    assert [cell["data-day"] for cell in cells] == ["2027-03-09"]
+    assert cells[0].select_one("a.cal-event time")["datetime"] == "2027-03-09T10:00:00-05:00"
 
 
 def test_today_is_marked(login, provider):

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from calendars.services import calendar_feed_create
 from clinic.models import User
 from sessions_app import loadprofile as profile
 
@@ -50,6 +51,8 @@ PAGES = {
         f"/api/v1/sessions/{SESSION}/",
     ],
     "client": ["/portal/", f"/portal/sessions/{SESSION}/"],
+    # The featured provider's calendar feed, fetched without a log-in.
+    "feed": ["/calendar/{secret}.ics"],
 }
 
 
@@ -81,9 +84,12 @@ def sequential_scans(sql):
 
 
 def page_queries(client, who, path):
-    email = profile.PROVIDER_EMAIL if who == "provider" else profile.CLIENT_EMAIL
+    email = profile.CLIENT_EMAIL if who == "client" else profile.PROVIDER_EMAIL
     user = User.objects.get(email=email)
-    client.force_login(user)
+    if who == "feed":
+        path = path.format(secret=calendar_feed_create(user=user).secret)
+    else:
+        client.force_login(user)
     client.get(path)  # the first visit writes read positions
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from collections import defaultdict
 
 from django.contrib import messages
 from django.http import Http404
@@ -29,6 +30,10 @@ def _range(view, day):
     last_of_month = next_month - dt.timedelta(days=1)
     last = last_of_month + dt.timedelta(days=6 - last_of_month.weekday())
     return first, last, prev_month, next_month
+
+
+def _meeting_time(session):
+    return session.meeting_starts_at
 
 
 def _midnight(day, tz):
@@ -66,25 +71,23 @@ class ProviderCalendarView(ProviderRequiredMixin, TemplateView):
         sessions = selectors.provider_calendar(
             viewer=self.request.user, provider=provider, start=start, end=end
         )
+        meetings, periods = defaultdict(list), defaultdict(list)
+        for s in sessions:
+            if s.meeting_starts_at is not None and start <= s.meeting_starts_at < end:
+                meetings[s.meeting_starts_at.astimezone(tz).date()].append(s)
+            # A period's band stands on the first day of it shown, not on each of its days:
+            # a caseload of weekly sessions would otherwise fill every day with every client.
+            periods[max(s.starts_at, start).astimezone(tz).date()].append(s)
         days = []
         current = first
         while current <= last:
-            lo, hi = _midnight(current, tz), _midnight(current + dt.timedelta(days=1), tz)
-            meetings = [
-                s
-                for s in sessions
-                if s.meeting_starts_at is not None and lo <= s.meeting_starts_at < hi
-            ]
-            # A period's band stands on the first day of it shown, not on each of its days:
-            # a caseload of weekly sessions would otherwise fill every day with every client.
-            periods = [s for s in sessions if lo <= max(s.starts_at, start) < hi]
             days.append(
                 {
                     "date": current,
                     "is_today": current == today,
                     "in_month": view != "month" or current.month == day.month,
-                    "meetings": meetings,
-                    "periods": periods,
+                    "meetings": sorted(meetings[current], key=_meeting_time),
+                    "periods": periods[current],
                 }
             )
             current += dt.timedelta(days=1)
