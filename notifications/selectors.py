@@ -18,9 +18,11 @@ def bell_key(user_id):
     return f"notifications:unread:{user_id}"
 
 
-def unread_count_changed(request):
-    """The request's own count is out of date (its page just read some)."""
-    request.__dict__.pop("_unread_notifications", None)
+def unread_count_lowered(request, by):
+    """The request's page has just read `by` of the unread notifications it counted."""
+    counted = getattr(request, "_unread_notifications", None)
+    if counted is not None:
+        request._unread_notifications = max(0, counted - by)
 
 
 def unread_count(*, user, request=None):

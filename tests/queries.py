@@ -6,3 +6,8 @@ from django.conf import settings
 # header's bell (one count of unread notifications, notifications/selectors.py).
 SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
 REQUEST_QUERIES = SESSION_QUERIES + 3
+# The bell's count is then kept in the cache (notifications/selectors.py): a person's next
+# page pays no query for it.
+WARM_REQUEST_QUERIES = REQUEST_QUERIES - 1
+# A session page that finds unread notifications about its session marks them read.
+READ_NOTIFICATIONS_QUERIES = 1

@@ -334,7 +334,7 @@ def test_the_audit_page_names_roles_outcomes_and_objects_in_the_readers_language
     assert "Registro de auditoría de Northside Therapy" in page
     # The sentences themselves are in words (tests/test_audit_page.py); here the columns.
     rows = [list(row.values()) for row in audit_rows(response)]
-    viewed = next(r for r in rows if f"session {session.number}" in r[1] and "10.1.2.3" in r)
+    viewed = next(r for r in rows if f"sesión {session.number}" in r[1] and "10.1.2.3" in r)
     assert viewed[2:] == ["Profesional de atención", "Permitido", "10.1.2.3"]
     assert any(r[3] == "Denegado" and "/provider/clinic/" in r[1] for r in rows)
 

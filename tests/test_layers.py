@@ -79,6 +79,7 @@ def test_only_selectors_use_the_compiled_sql():
     # The reads' selectors, and the audit trail's one INSERT a request (a write).
     assert users <= {
         "sessions_app.selectors",
+        "calendars.selectors",
         "clinic.selectors",
         "audit.selectors",
         "audit.services",

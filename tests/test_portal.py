@@ -12,13 +12,14 @@ from sessions_app import services
 from sessions_app.models import Assignment, Feedback, Message, Session
 
 from .portal_helpers import detail_url, message_url, submit_url
-from .queries import REQUEST_QUERIES
+from .queries import READ_NOTIFICATIONS_QUERIES, REQUEST_QUERIES
 from .sessions_helpers import after, complete, schedule
 
 # The number of queries each page costs, whatever the number of rows (see the pinning tests).
 DASHBOARD_QUERIES = REQUEST_QUERIES + 6
 SESSION_LIST_QUERIES = REQUEST_QUERIES + 1
-SESSION_DETAIL_QUERIES = REQUEST_QUERIES + 6
+# ...and, the client's notifications about the session being unread, marks them read.
+SESSION_DETAIL_QUERIES = REQUEST_QUERIES + 6 + READ_NOTIFICATIONS_QUERIES
 
 
 DASHBOARD = reverse("sessions_app:portal-dashboard")

@@ -58,10 +58,10 @@ class SessionPageMixin:
         )
         # ...and its notifications, when the bell says there are any unread.
         if notification_selectors.unread_count(user=self.request.user, request=self.request):
-            notification_services.session_notifications_read(
+            read = notification_services.session_notifications_read(
                 user=self.request.user, session=page.session
             )
-            notification_selectors.unread_count_changed(self.request)
+            notification_selectors.unread_count_lowered(self.request, read)
         context = {
             "session": page.session,
             "page": page,
