@@ -1,5 +1,4 @@
-"""Every read the audit trail's page makes, from AuditEvent.objects.visible_to(): the events
-of the admin's clinic, filtered, and each told in words."""
+"""Reads of the audit trail's page, from AuditEvent.objects.visible_to(), told in words."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -116,9 +115,6 @@ def clinic_audit_export(*, admin, filters):
     """The filtered events, described, for the CSV export (newest first, at most EXPORT_LIMIT)."""
     events = list(_filtered(admin, filters)[:EXPORT_LIMIT])
     return describe(events, clinic_id=admin.clinic_id)
-
-
-# --- events in words ---------------------------------------------------------------------
 
 
 def _ids(events, object_type):

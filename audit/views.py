@@ -19,8 +19,7 @@ def _cell(value):
 
 
 class ClinicAuditView(ClinicAdminRequiredMixin, TemplateView):
-    """A clinic admin reads their own clinic's events in words, filtered; `?export=csv`
-    downloads the filtered events."""
+    """A clinic admin's own clinic's events, filtered; `?export=csv` downloads them."""
 
     template_name = "audit/clinic_events.html"
 

@@ -43,9 +43,8 @@ def event_component(event, tz):
     return entry
 
 
-# A feed is fetched again and again with few of its meetings changed in between, and
-# icalendar takes ~0.1 ms to build and write each one: an event's lines are kept per process,
-# keyed by every value they are written from (the event itself and the zone).
+# A feed is fetched again and again with few meetings changed: an event's lines are kept per
+# process, keyed by every value they are written from (the event itself and the zone).
 @functools.lru_cache(maxsize=16384)
 def _event_lines(event, tz):
     return event_component(event, tz).to_ical()

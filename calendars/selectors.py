@@ -14,13 +14,10 @@ from sessions_app.models import Session
 from .ics import CalendarEvent, event_uid
 from .models import CalendarFeed
 
-# --- The provider's calendar page (issue 15, point 1) ---
-
 
 def calendar_providers(*, viewer):
-    """Whose calendar `viewer` may open: themselves and the colleagues of their clinic on the
-    care teams of their clients (DESIGN 10; a clinic admin too: they see those sessions only),
-    in one query."""
+    """Whose calendar `viewer` may open: themselves and their clinic's colleagues on their
+    clients' care teams (a clinic admin too: they see those sessions only)."""
     me = viewer.provider_profile
     if me is None:
         return []
@@ -61,8 +58,7 @@ class CalendarSession:
 
 
 def provider_calendar(*, viewer, provider, start, end):
-    """The sessions in `viewer`'s scope held by `provider` whose period overlaps [start, end),
-    with the client's name, in one query (index session_provider_status, then the range)."""
+    """Sessions in `viewer`'s scope held by `provider` overlapping [start, end), with names."""
     rows = (
         Session.objects.visible_to(viewer)
         .filter(provider=provider, starts_at__lt=end, ends_at__gt=start)
@@ -76,15 +72,11 @@ def provider_calendar(*, viewer, provider, start, end):
     return [CalendarSession(*row) for row in rows]
 
 
-# --- Calendar feeds and the portal's .ics (issue 15, points 2 and 3) ---
-
 FEED_PAST = dt.timedelta(days=90)
 
 
 @dataclass(frozen=True)
 class CalendarFileData:
-    """What an .ics file holds: its events, the zone they are written in, its name."""
-
     events: list
     tz: object
     name: str
@@ -112,8 +104,7 @@ def _initials(full_name):
 
 
 def _provider_summaries():
-    """A provider's event summary from a client's full name: the sentences are translated
-    once a feed, the summary once a client."""
+    """Full name -> event summary: sentences translated once a feed, summaries once a client."""
     plain, with_initials = gettext("Session"), gettext("Session – %(initials)s")  # noqa: RUF001
     summaries = {}
 
@@ -127,8 +118,7 @@ def _provider_summaries():
 
 
 def _meeting_rows(sessions):
-    """The sessions with a meeting, in one query: the change count and the time of the last
-    change come along as aggregates."""
+    """The sessions with a meeting, with their change count and last change time."""
     return (
         sessions.filter(meeting_starts_at__isnull=False)
         .order_by("meeting_starts_at", "pk")
@@ -182,8 +172,7 @@ _provider_meeting_rows = compiled.CompiledQuery(
 
 
 def calendar_feed_events(*, owner, now):
-    """The meetings of `owner`'s feed (held by a provider, a client's own) from 90 days ago
-    on, cancelled ones too, in one query whatever their number; the summaries carry no names.
+    """The meetings of `owner`'s feed from FEED_PAST on, cancelled too; summaries carry no names.
     `owner` comes with role and clinic (calendar_feed_by_secret)."""
     provider, client = owner.provider_profile, owner.client_profile
     profile = provider or client
@@ -205,8 +194,7 @@ def calendar_feed_events(*, owner, now):
 
 
 def portal_meeting_event(*, viewer, session_id):
-    """(number, CalendarFileData) of the client's own session's meeting; None when the session
-    is not theirs or has no meeting."""
+    """(number, CalendarFileData) of the client's own session's meeting, or None."""
     client = viewer.client_profile
     if client is None:
         return None

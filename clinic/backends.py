@@ -4,8 +4,7 @@ from . import selectors
 
 
 class AuthenticationBackend(AllauthBackend):
-    """allauth's backend, loading role profile, clinic and `has_totp` with the user in one
-    query: every page needs them."""
+    """allauth's, loading role profile, clinic and `has_totp` with the user (every page)."""
 
     def get_user(self, user_id):
         try:

@@ -1,5 +1,4 @@
-"""The Celery app of CareSessions: configured from Django's settings (CELERY_*), tasks found
-in each app's tasks.py. Run with `celery -A clinic worker` and `celery -A clinic beat`."""
+"""The Celery app: Django's CELERY_* settings, tasks from each app's tasks.py."""
 
 import os
 

@@ -30,8 +30,7 @@ def _utc_loader(fast):
 
 @receiver(connection_created)
 def fast_timestamps(sender, connection, **kwargs):
-    """timestamptz through psycopg's C loader, not Django's slower Python one: with USE_TZ
-    and a UTC connection both give the same aware datetime."""
+    """timestamptz through psycopg's C loader: with USE_TZ and UTC, same as Django's Python one."""
     if connection.vendor != "postgresql" or connection.timezone is not dt.UTC:
         return
     from psycopg import postgres, pq

@@ -245,8 +245,7 @@ LOGIN_EMAIL = "clinic.login_email"
 
 
 class LoginForm(AllauthLoginForm):
-    """allauth's, without the reset link as the password's help text (the page has its own),
-    and with the address filled in once a password was set from an invitation."""
+    """allauth's, without the reset link as help text, the address filled in after an invitation."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

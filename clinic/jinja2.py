@@ -50,10 +50,8 @@ def _kept(macro, args, urlconf, script_prefix, language, zone):
 
 
 def kept(macro, *args):
-    """`macro(*args)`, kept per process for the same arguments, URLs, language and time zone.
-    For list rows, which render alike from one request to the next (a row costs ~70 us, a
-    kept one ~5): each argument must carry by its value everything the macro reads of it
-    (hashable, equal when alike), and the macro must read nothing else but globals."""
+    """`macro(*args)`, kept per process per arguments, URLs, language and zone: each argument
+    carries by value all the macro reads of it, and the macro reads nothing else but globals."""
     return _kept(
         macro,
         args,
@@ -108,8 +106,7 @@ def when(value):
 
 
 def moment_parts(value):
-    """(isoformat, when) of a moment, converted to the clinic's clock once: a thread or a
-    list shows dozens (the `moment` macro)."""
+    """(isoformat, when) of a moment, converted to the clinic's clock once (`moment` macro)."""
     if value is None:
         return "", "—"
     local = timezone.localtime(value)
@@ -141,15 +138,13 @@ def number(value):
 
 
 def _filled(text, variables):
-    # As Jinja2's newstyle gettext: the catalog's text is markup, every value is escaped
-    # (numbers stay numbers for %d).
+    # As Jinja2's newstyle gettext: the catalog's text is markup, values escaped but numbers.
     values = {k: v if isinstance(v, int | float) else escape(v) for k, v in variables.items()}
     return Markup(text % values)  # noqa: S704 - each value escaped; the text is the catalog's
 
 
 def gettext(message, **variables):
-    """Jinja2's newstyle `_()` without its context call and per-value escape helper: a
-    list page translates a few hundred sentences."""
+    """Jinja2's newstyle `_()` without its context call and per-value escape helper (speed)."""
     return _filled(translation.gettext(message), variables)
 
 

@@ -60,9 +60,8 @@ class LanguageMiddleware:
 
 
 class ProductErrorPagesMiddleware:
-    """With DEBUG on (the demo, `make run`), the product's own 404 and 500 pages instead of
-    Django's debug pages, which list the URL patterns and settings; the traceback still goes
-    to the log. With DEBUG off Django's handlers already draw these pages."""
+    """With DEBUG on, the product's own 404 and 500 pages instead of Django's debug pages, which
+    list the URL patterns and settings; the traceback still goes to the log."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -107,9 +106,8 @@ def _page_of_the_form(request):
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
-    """Django's, except for a form sent once the log-in has ended: after logging in again
-    the person returns to the page the form was on, not to the form's action (a GET there
-    answers 405, and the page is where they can write again)."""
+    """Django's, but a form sent after the log-in ended returns, once logged in again, to the
+    page the form was on, not to the form's action (a GET there answers 405)."""
 
     def handle_no_permission(self, request, view_func):
         if request.method in ("GET", "HEAD"):

@@ -1,5 +1,4 @@
-"""`X-Query-Count` response header for scripts/bench.py; only with QUERY_COUNT_HEADER, never in
-production."""
+"""`X-Query-Count` response header for scripts/bench.py; only with QUERY_COUNT_HEADER."""
 
 from django.db import connection
 

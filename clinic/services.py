@@ -67,10 +67,8 @@ def person_invite(
     care_team=(),
     build_absolute_uri,
 ):
-    """Emails the new person a link to set their password; returns the Invitation.
-
-    An address with an account elsewhere gets the same answer and a pending invitation, and
-    its owner an email saying so: neither the admin nor the page learns that it exists."""
+    """Emails the new person a set-password link; returns the Invitation. An address with an
+    account elsewhere gets the same answer (its owner is told), so no one learns it exists."""
     admin = require_clinic_admin(actor)
     clinic = admin.clinic
     email = User.objects.normalize_email(email).strip().lower()

@@ -177,11 +177,9 @@ SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 3600
 # The stored session expires with the absolute limit too, so clearsessions can remove it.
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 
-# API tokens (django-rest-knox, clinic.ApiToken): hashed, named, several a person, expiring.
 API_TOKEN_TTL = env.int("API_TOKEN_TTL", default=90 * 24 * 3600)
 KNOX_TOKEN_MODEL = "clinic.ApiToken"  # noqa: S105 - a model's name, not a secret
-# knox's own model is swapped out: its migrations would make an unused table whose key to
-# the users blocks a flush (TRUNCATE) of the users' table.
+# knox's model is swapped out: its unused table's key to the users would block a TRUNCATE flush.
 MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {"TOKEN_TTL": timedelta(seconds=API_TOKEN_TTL), "AUTH_HEADER_PREFIX": "Token"}
 # Deeper JSON bodies are refused with 400 (sessions_app/api/parsers.py), before any recursion.
@@ -263,8 +261,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CareSessions <no-rep
 # Where emails' links lead (they are written by workers, away from any request).
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
-# Background jobs (DESIGN.md section 11): Celery over Redis. Without a broker, or with
-# CELERY_TASK_ALWAYS_EAGER, jobs run in-process at once (tests, and `make run` without Redis).
+# Celery over Redis; without a broker (or with CELERY_TASK_ALWAYS_EAGER) jobs run in-process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -321,10 +318,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# django-csp: no inline style anywhere; an inline script only with the response's nonce
-# (`<script nonce="{{ request.csp_nonce }}">`: the header names a nonce only when a page used
-# it); data: images are Bootstrap's icons and the MFA QR code. Enforced in the demo too (a
-# report-only demo hides what production blocks); CSP_REPORT_ONLY=1 only reports.
+# django-csp: no inline style; inline scripts only with the response's nonce. data: images are
+# Bootstrap's icons and the MFA QR code. Enforced in the demo too; CSP_REPORT_ONLY=1 only reports.
 _CSP = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -214,8 +214,7 @@ class PersonEditView(PersonMixin, FormView):
 
 
 class PersonDeactivateView(PersonMixin, TemplateView):
-    """GET asks for confirmation; POST deactivates and, for a provider who holds open
-    sessions, goes on to hand them over."""
+    """GET asks for confirmation; POST deactivates, then hands over a provider's open sessions."""
 
     template_name = "clinic/admin/person_deactivate.html"
 

@@ -1,6 +1,5 @@
-"""The emails of notifications: subject, plain text and HTML, in the recipient's language,
-with a one-click unsubscribe (RFC 8058). They say what happened and link to the page; the
-templates receive no free text at all, so none can leak into an email."""
+"""Notification emails, with a one-click unsubscribe (RFC 8058). The templates receive no
+free text at all, so none can leak into an email."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives

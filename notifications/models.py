@@ -1,5 +1,4 @@
-"""Notifications (DESIGN.md section 11): one row per recipient and event, and each person's
-email settings. Rows are written in the transaction of their cause; email follows the commit."""
+"""Notifications, one row per recipient and event, and each person's email settings."""
 
 import datetime as dt
 from uuid import uuid4
@@ -143,8 +142,7 @@ class Notification(models.Model):
 
 
 class EmailSettings(models.Model):
-    """How a person wants email, per kind (absent: the kind's default), and their quiet
-    hours on the clinic's clock."""
+    """Email mode per kind (absent: the kind's default) and quiet hours on the clinic's clock."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -1,5 +1,4 @@
-"""Every write about notifications (DESIGN.md section 11): recording events and reminders,
-sending each email once, digests, marking read, email settings and unsubscribing."""
+"""Every write about notifications: events, reminders, emails sent once, digests, settings."""
 
 import datetime as dt
 import logging
@@ -32,7 +31,6 @@ from .texts import CLIENT, PROVIDER
 
 logger = logging.getLogger(__name__)
 
-# Who hears of each kind: the session's client, the client's care team, or the other side.
 TO_CLIENT = frozenset(
     {
         Kind.SESSION_SCHEDULED,
@@ -63,9 +61,6 @@ def _enqueue(task, *args):
         logger.warning("Could not enqueue %s%r; the sweep will send it.", task.name, args)
 
 
-# --- Recording ------------------------------------------------------------------------
-
-
 def _path(role, session):
     if session is None:
         return reverse("notifications:list")
@@ -82,8 +77,7 @@ def _team_users(client_id, memberships=None):
 
 
 def _recipients(kind, *, client, session, actor, team=None):
-    """(user, role) pairs to tell, without the actor, inactive people or a provider off the
-    client's care team."""
+    """(user, role) pairs to tell: never the actor, inactive people or providers off the team."""
     team = _team_users(client.pk) if team is None else team
     if kind in TO_CLIENT:
         people = [(client.user, CLIENT)]
@@ -121,10 +115,8 @@ def _rows(kind, *, event, client, session, actor, team=None, now=None):
 
 
 def record_event(kind, *, session=None, client=None, actor=None, key=None):
-    """Tell the people concerned that `kind` happened, inside the caller's transaction: a row
-    per recipient, unique per (event, person); emails go after the commit. `key` names the
-    event (e.g. a message's id) so that recording it again changes nothing; without one,
-    each call is a new event."""
+    """A row per recipient in the caller's transaction; emails go after the commit. `key` names
+    the event, so recording it again changes nothing; without one each call is a new event."""
     kind = Kind(kind)
     client = client or session.client
     event = f"{kind.value}:{key if key is not None else uuid4().hex}"
@@ -151,13 +143,8 @@ def _after_commit(event):
 
 
 def questionnaire_risk_notify(*, client, key, session=None):
-    """Tell every provider on `client`'s care team at once, quiet hours or not, that a
-    questionnaire needs attention (issue 17). `key` identifies the answer that raised it:
-    the same key again notifies nobody twice."""
+    """Tell the whole care team at once, quiet hours or not; a repeated `key` notifies no one."""
     return record_event(Kind.QUESTIONNAIRE_RISK, client=client, session=session, key=key)
-
-
-# --- Reminders ------------------------------------------------------------------------
 
 
 def _reminder_rows(kind, items, *, now):
@@ -185,8 +172,7 @@ def _reminder_rows(kind, items, *, now):
 
 
 def reminder_scans(*, now):
-    """(kind, queryset, (row -> (session, key))) of each reminder: windows of indexed columns
-    (migration 0001's partial indexes), so a missed run is made up by the next."""
+    """(kind, queryset, row -> (session, key)) per reminder: windows, so the next run makes up."""
     related = ("client__user", "provider__user", "clinic")
     meetings = (
         Session.objects.filter(
@@ -226,8 +212,7 @@ def reminder_scans(*, now):
 
 
 def reminders_record(*, now=None):
-    """Find what is due for a reminder and record it, once (the unique key): meetings and
-    homework due within 24 hours, answers waiting over 48 hours. Returns the rows made."""
+    """Record what is due for a reminder, once (the unique key); returns the rows made."""
     now = now or timezone.now()
     made = 0
     for kind, queryset, item in reminder_scans(now=now):
@@ -252,9 +237,6 @@ def _reminders_write(kind, items, *, now):
         _bell_changed({row.user_id for row in rows})
         made = Notification.objects.filter(event__in=events).count() - before
     return made
-
-
-# --- Delivery -------------------------------------------------------------------------
 
 
 def _clinic_of(user):
@@ -301,9 +283,8 @@ def _still_entitled(notification):
 
 
 def notification_deliver(*, notification_id, now=None):
-    """Email one notification if it is due, exactly once: the row is locked while the mail
-    goes out, and a row already sent is left alone. A failed send raises (the task retries)
-    and leaves the row as it was. Returns its email status afterwards."""
+    """Email one notification if due, exactly once: the row stays locked while the mail goes out;
+    a failed send raises (the task retries) and leaves the row as it was."""
     now = now or timezone.now()
     with transaction.atomic():
         notification = (
@@ -344,7 +325,6 @@ def _set_status(notification, status, *fields):
 
 
 def event_deliver(*, event, now=None):
-    """Email every recipient of one event whose email is due."""
     ids = Notification.objects.filter(event=event, email_status=EmailStatus.PENDING).values_list(
         "pk", flat=True
     )
@@ -352,8 +332,7 @@ def event_deliver(*, event, now=None):
 
 
 def pending_due(*, now=None, limit=5000):
-    """Ids of notifications whose email is due and not sent: the sweep's work after an
-    outage, after quiet hours, or after reminders were recorded."""
+    """Ids of notifications due and unsent: the sweep's work after an outage or quiet hours."""
     now = now or timezone.now()
     return list(
         Notification.objects.filter(email_status=EmailStatus.PENDING)
@@ -361,9 +340,6 @@ def pending_due(*, now=None, limit=5000):
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
-
-
-# --- Digests --------------------------------------------------------------------------
 
 
 def digest_moment(*, tz, now):
@@ -400,8 +376,7 @@ def digests_due(*, now=None):
 
 
 def digest_send(*, user_id, day, now=None):
-    """Send `user_id`'s digest of `day` (its 07:00 on the clinic's clock), once: what
-    waited for it, counted by kind. Returns the Digest, or None if there was nothing."""
+    """Send `user_id`'s digest of `day` once; returns the Digest, or None if there was nothing."""
     now = now or timezone.now()
     user = User.objects.select_related("careprovider__clinic", "client__clinic").get(pk=user_id)
     clinic = _clinic_of(user)
@@ -434,12 +409,8 @@ def digest_send(*, user_id, day, now=None):
     return digest
 
 
-# --- Reading --------------------------------------------------------------------------
-
-
 def notification_open(*, user, notification, now=None):
-    """Opening a notification marks it and the others about the same place read; returns
-    where it leads."""
+    """Marks it and the others about the same place read; returns where it leads."""
     related = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification.session_id is not None:
         related = related.filter(session_id=notification.session_id)
@@ -467,9 +438,6 @@ def session_notifications_read(*, user, session, now=None):
     unread = Notification.objects.filter(user=user, session=session, read_at__isnull=True)
     _bell_changed({user.pk})
     return unread.update(read_at=now or timezone.now())
-
-
-# --- Settings and unsubscribing --------------------------------------------------------
 
 
 def email_settings_save(*, user, modes, quiet_start, quiet_end):

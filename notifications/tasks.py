@@ -1,5 +1,4 @@
-"""Background jobs (Celery): thin, each calls a service. Beat runs the scans; the scans read
-the database, so a worker that was down catches up at its next run."""
+"""Celery jobs, each calling a service; scans read the database, so a worker catches up."""
 
 import datetime as dt
 import smtplib

@@ -1,5 +1,4 @@
-"""What each kind of notification says, to a client or to a provider. Whole sentences that
-name nobody and quote nothing: they go by email (DESIGN.md section 11)."""
+"""What each notification says: whole sentences naming nobody and quoting nothing (email)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -36,8 +36,7 @@ class NotificationListView(RoleRequiredMixin, TemplateView):
 
 
 class NotificationOpenView(RoleRequiredMixin, View):
-    """A notification's link: marks it (and the others about the same place) read, then
-    goes there."""
+    """A notification's link: marks it and its siblings read, then goes there."""
 
     http_method_names = ["get", "head"]
 

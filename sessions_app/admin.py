@@ -1,8 +1,5 @@
-"""The clinical records in the Django admin: for reading and searching. Changes go through
-the pages and the API, where the rules of services.py apply; the admin never bypasses them.
-
-Times are shown on the clinic's clock with the zone's abbreviation ("2026-12-07 09:00 EST"):
-the admin lists sessions of clinics in many zones, and its own zone (UTC) is nobody's."""
+"""Clinical records in the admin, read-only: changes go through services.py's rules. Times are
+on each clinic's clock with the zone's abbreviation: the admin's own zone (UTC) is nobody's."""
 
 import datetime as dt
 import operator
@@ -31,8 +28,7 @@ def utc_time(value):
 
 
 def clinic_time_column(field, description, *, sortable=True, clinic="clinic"):
-    """An admin column or read-only field: `field` on the clock of the row's clinic (reached
-    by the dotted path `clinic`)."""
+    """An admin column or read-only field: `field` on the clock of the row's `clinic` path."""
     clinic = operator.attrgetter(clinic)
 
     @admin.display(description=description, ordering=field if sortable else None)

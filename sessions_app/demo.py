@@ -1,10 +1,5 @@
-"""Demo sessions for `manage.py seed_demo` (DESIGN.md sections 7 and 9), made through the
-services. They stamp everything "now", so past sessions' answers, feedback, messages and closes
-are then moved back into their own week to read like a real history. Every series has a weekly
-meeting (in a room, by video or both); chloe's care runs in two series, numbered on; one of
-erin's meetings is moved and one of dylan's sessions cancelled, so their history exists.
-Chloe answered a PHQ-9 and a GAD-7 each of her first eight weeks, improving; dylan's PHQ-9
-of last week flags a risk (item 9 answered 1) that no one has acknowledged yet."""
+"""Demo sessions for `manage.py seed_demo`, made through the services. They stamp everything
+"now", so past answers, feedback, messages and closes are moved back into their own week."""
 
 import datetime as dt
 
@@ -142,8 +137,7 @@ def _answers(kind, total):
 
 
 def _complete(session, *, client, provider, at, answers=None):
-    """Submit every homework item of a past session and give feedback on each, in its week;
-    `answers`: {kind: answers} of its questionnaires."""
+    """Answer and give feedback on a past session's homework; `answers`: {kind: answers}."""
     for index, assignment in enumerate(session.assignments.all()):
         submitted_at = at + dt.timedelta(days=2 + index, hours=10)
         if assignment.is_questionnaire:

@@ -209,8 +209,7 @@ def _minute(moment, tz):
 
 
 class SessionChangeForm(MeetingForm):
-    """Change an open session (DESIGN.md section 9, rule 2): only what differs from the
-    session is passed on, so an unchanged form changes nothing."""
+    """Change an open session: only what differs is passed on, so an unchanged form does nothing."""
 
     starts_at = DateTimeField(label=_("Starts"), widget=DATETIME_INPUT)
     ends_at = DateTimeField(label=_("Ends"), widget=DATETIME_INPUT)

@@ -1,5 +1,4 @@
-"""A client's questionnaire scores over time (DESIGN.md section 12): the change since the
-first score, its labels, and the geometry of the trend chart that the templates draw."""
+"""A client's questionnaire scores over time: change since the first, labels, chart geometry."""
 
 import dataclasses
 import datetime as dt
@@ -109,8 +108,7 @@ def _x(moment, first, span):
 
 
 def trend(instrument, rows):
-    """The Trend of `rows` (total, band, submitted_at, session uuid, session number),
-    oldest first."""
+    """The Trend of `rows` (total, band, submitted_at, session uuid, number), oldest first."""
     top = instrument.max_total
     first, last = rows[0][2], rows[-1][2]
     span = (last - first).total_seconds()

@@ -136,8 +136,7 @@ class SessionQuerySet(models.QuerySet):
         )
 
     def with_counts(self, user=None):
-        """Homework done/total and `user`'s unread count, one correlated subquery each. Raw
-        SQL: the ORM's nested OuterRefs took longer to compile than PostgreSQL to run."""
+        """Homework done/total and `user`'s unread count; raw SQL: the ORM's compiled slowly."""
         session = _column(Session, "id")
         homework = Assignment._meta.db_table
         qs = self.annotate(
@@ -451,8 +450,6 @@ class AssignmentQuerySet(models.QuerySet):
 
 
 class Assignment(models.Model):
-    """Homework given inside a session."""
-
     class Status(models.TextChoices):
         ASSIGNED = "assigned", _("Assigned")
         COMPLETED = "completed", _("Completed")
@@ -536,9 +533,8 @@ class QuestionnaireResponseQuerySet(models.QuerySet):
 
 
 class QuestionnaireResponse(models.Model):
-    """A client's answers to a questionnaire homework, scored when submitted: the total and
-    band are kept as scored then, so a later change of the code does not rewrite history
-    (DESIGN.md section 12). A risk answer flags it until a provider acknowledges it."""
+    """A client's answers to a questionnaire, with total and band kept as scored then (a code
+    change must not rewrite history). A risk answer flags it until a provider acknowledges."""
 
     assignment = models.OneToOneField(
         Assignment,

@@ -1,7 +1,5 @@
-"""Every read the session pages and the API make, by name (STYLE.md 1, 5).
-
-Selectors start from the scoped querysets (`visible_to`): what a person may not see is not
-found. Compiled-SQL machinery is in clinic/compiled.py; its stand-in values stay here."""
+"""Reads of the session pages and the API, from scoped querysets: what one may not see is not
+found. Compiled queries' stand-in values stay here (machinery: clinic/compiled.py)."""
 
 import dataclasses
 import datetime as dt
@@ -41,8 +39,6 @@ from sessions_app.models import (
     SessionChange,
     SessionRow,
 )
-
-# --- provider lists ---
 
 DASHBOARD_LIMIT = 10
 SESSION_LIST_PAGE_SIZE = 25
@@ -376,8 +372,7 @@ def _score(instrument, *, latest):
 
 
 def _score_columns():
-    """A client row's latest and first score of each questionnaire, and whether a flagged
-    answer waits for acknowledgement: index look-ups, no extra query."""
+    """A client row's latest and first score per questionnaire, and whether a flag waits."""
     columns = {
         "needs_attention": Exists(
             QuestionnaireResponse.objects.needing_attention().filter(client=OuterRef("pk"))
@@ -446,7 +441,6 @@ def client_timeline(*, viewer, client_id):
     )
 
 
-# --- session pages and portal ---
 _PAGES_USER, _PAGES_PERSON = -4_000_001, -4_000_002
 _PAGES_SESSION = uuid.UUID(int=4_000_003)
 _PAGES_NOW = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
@@ -733,8 +727,7 @@ def session_history(*, session):
 
 
 def session_after_in_series(*, session):
-    """The series' next non-cancelled session after `session` (uuid, number, starts_at,
-    ends_at), or None: where it exists, "schedule the next session" links to it."""
+    """The series' next non-cancelled session, or None: "schedule the next session" links to it."""
     return (
         Session.objects.filter(series_id=session.series_id, sequence__gt=session.sequence)
         .not_cancelled()
@@ -943,7 +936,6 @@ def portal_session_list(*, viewer, now):
     return groups
 
 
-# --- status constants ---
 # Status also in the SQL text: for `status = $1` the generic plan skips the status index.
 
 
@@ -956,7 +948,6 @@ def timing_constant(sessions, timing):
     return sessions.filter(status=Constant(Session.Status(status).value))
 
 
-# --- API ---
 _API_PERSON = -2_000_002
 _API_FILTERS = {
     "status": ("status", "stand-in status"),
@@ -1157,13 +1148,11 @@ def api_messages(*, session):
     return session.messages.with_authors().order_by("pk")
 
 
-# --- questionnaires (DESIGN.md section 12) ---
 ATTENTION_LIMIT = 10
 
 
 def _attach_scores(assignments):
-    """Each questionnaire's answers as `assignment.scored` (a QuestionnaireResponse or None);
-    read only when the session has a questionnaire."""
+    """Each questionnaire's answers as `assignment.scored`, read only if there is one."""
     questionnaires = [a.pk for a in assignments if a.is_questionnaire]
     scored = {}
     if questionnaires:
@@ -1189,8 +1178,7 @@ class AttentionRow:
 
 
 def needs_attention(*, viewer, limit=ATTENTION_LIMIT):
-    """A ListSection of AttentionRows: flagged questionnaires of `viewer`'s care teams that no
-    provider has acknowledged, oldest flag first; one query."""
+    """Flagged questionnaires of `viewer`'s care teams not yet acknowledged, oldest first."""
     rows = list(
         QuestionnaireResponse.objects.visible_to(viewer)
         .needing_attention()
@@ -1213,8 +1201,7 @@ def needs_attention(*, viewer, limit=ATTENTION_LIMIT):
 
 
 def client_trends(*, viewer, client):
-    """measures.Trend of each questionnaire `client` has answered, scores oldest first: one
-    query."""
+    """measures.Trend of each questionnaire `client` has answered, scores oldest first."""
     rows = (
         QuestionnaireResponse.objects.visible_to(viewer)
         .filter(client=client)

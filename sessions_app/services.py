@@ -1,5 +1,4 @@
-"""Every write and rule of the care cycle (DESIGN.md section 4). Each checks the actor,
-validates input, refuses a closed session (SessionClosed) and writes in one transaction."""
+"""Care cycle writes: each checks the actor, validates, refuses closed sessions, is atomic."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -104,9 +103,8 @@ def session_name(session):
 
 
 class Overlap(Conflict):
-    """Another non-cancelled session of the client is in the way (DESIGN.md section 9, rule 4).
-    `code` "overlap" with the same provider (never allowed), "overlap_other_provider" with
-    another (allowed when asked for explicitly)."""
+    """A client's session in the way: "overlap" with the same provider (never allowed),
+    "overlap_other_provider" with another (allowed when asked for explicitly)."""
 
     code = "overlap"
 
@@ -156,8 +154,7 @@ class HomeworkSpec:
     title: str = ""
     instructions: str = ""
     due_at: dt.datetime | None = None
-    # Free text, or a questionnaire (Assignment.Kind); a questionnaire's title defaults to
-    # the questionnaire's name.
+    # A questionnaire's title defaults to the questionnaire's name.
     kind: str = Assignment.Kind.TEXT
 
 
@@ -442,8 +439,7 @@ def _offset(later, earlier, tz):
 
 
 def _overlapping(client, periods, *, exclude=()):
-    """The client's non-cancelled sessions (not in `exclude`) overlapping any of `periods`;
-    sessions that only touch do not overlap."""
+    """The client's non-cancelled sessions overlapping any of `periods` (touching is not)."""
     if not periods:
         return []
     start = min(begin for begin, _ in periods)
@@ -481,8 +477,7 @@ def _refuse_overlap(client, provider_periods, *, allow_overlap, exclude=()):
 
 
 def _clashing(sessions):
-    """The `sessions` (as about to be written) that overlap another of them held by the
-    same provider."""
+    """The `sessions` about to be written that overlap another of the same provider."""
     return [
         s
         for s in sessions
@@ -520,8 +515,7 @@ def session_schedule(
     meeting=None,
     allow_overlap=False,
 ):
-    """Schedule a series, all or none; returns its sessions in order (DESIGN.md rules 1-3,
-    section 9: numbers, meetings, no double booking)."""
+    """Schedule a series, all or none; returns its sessions in order."""
     scheduler = actor.provider_profile if actor.is_authenticated else None
     if scheduler is None:
         raise PermissionDenied(gettext("Only care providers can schedule sessions."))
@@ -745,8 +739,7 @@ def _mark_read(*, user, session, upto, read_upto=None):
 
 
 def session_mark_read(*, user, session, upto=None, read_upto=None):
-    """Mark the thread read by `user` (allowed on closed sessions). A page passes what it
-    showed as `upto` and the position it read as `read_upto`, saving the look-up."""
+    """Mark the thread read by `user` (closed sessions too); `read_upto` saves a look-up."""
     if upto is None:
         upto = session.messages.aggregate(m=Max("pk"))["m"]
     if upto:
@@ -798,11 +791,8 @@ def session_close(*, actor, session, note="", force=False):
 
 
 def session_next(*, actor, session, now=None):
-    """What "Schedule next session" proposes (DESIGN.md rule 6, section 9 rule 5): the end of
-    the client's latest non-cancelled session with that provider, or now if that has passed,
-    rounded up to the minute; as long as `session` on the wall clock. The latest session's
-    meeting comes along at the same wall-clock offset from the start, when it still falls
-    inside."""
+    """What "Schedule next session" proposes: from the end of the latest session with that
+    provider (or now), as long as `session`; its meeting at the same offset if it fits."""
     _provider_on_team(actor, session.client)
     now = now or timezone.now()
     latest = (
@@ -836,8 +826,7 @@ def session_next(*, actor, session, now=None):
 
 
 def _meeting_after(model, starts_at, ends_at, tz):
-    """`model`'s meeting moved to a session starting at `starts_at`, or None when it has none
-    or the same offset falls outside [starts_at, ends_at)."""
+    """`model`'s meeting at the same offset from `starts_at`, or None (none, or outside)."""
     if model.meeting_starts_at is None:
         return None
     meeting_starts_at = _shift(starts_at, _offset(model.meeting_starts_at, model.starts_at, tz), tz)
@@ -903,10 +892,8 @@ def session_change(
     allow_overlap=False,
     now=None,
 ):
-    """Change an open session's meeting (a MeetingSpec, or None to remove it), holding provider
-    and, before it starts, its period; for this session or this and the later ones of its series,
-    which shift by the same amount on the wall clock (DESIGN.md section 9, rule 2). Returns the
-    sessions changed; each change is kept with who, when and what."""
+    """Change an open session's meeting, provider and (before it starts) period, alone or with
+    its series' later sessions, shifted alike on the wall clock; returns the sessions changed."""
     changer = _provider_on_team(actor, session.client)
     now = now or timezone.now()
     clinic = session.clinic
@@ -1038,8 +1025,7 @@ def _move_homework(session, moved):
 
 
 def session_cancel(*, actor, session, reason, apply_to=APPLY_TO_THIS):
-    """Cancel an open session, alone or with the later ones of its series, with a reason
-    (DESIGN.md section 9, rule 3). Returns the sessions cancelled."""
+    """Cancel an open session, alone or with its series' later ones; returns those cancelled."""
     canceller = _provider_on_team(actor, session.client)
     reason = _text(reason, field="reason", errors=_REASON, max_length=NOTE_MAX)
     with transaction.atomic():
@@ -1134,9 +1120,6 @@ def sessions_hand_over(*, actor, provider, to_providers):
     return handed
 
 
-# --- questionnaires (DESIGN.md section 12) ---
-
-
 class AlreadyAcknowledged(Conflict):
     code = "already_acknowledged"
 
@@ -1152,9 +1135,8 @@ def _client_of(actor, assignment):
 
 
 def questionnaire_submit(*, actor, assignment, answers):
-    """The client answers a questionnaire homework: every item 0-3, scored now and kept with
-    its band; editable until feedback exists, as any homework. An answer above 0 to the
-    instrument's risk item flags it for the care team at once. Returns the response."""
+    """The client answers a questionnaire homework, scored now; editable until feedback exists.
+    An answer above 0 to the risk item flags it for the care team at once."""
     _client_of(actor, assignment)
     instrument = instruments.instrument(assignment.kind)
     if instrument is None:
@@ -1200,9 +1182,7 @@ def questionnaire_submit(*, actor, assignment, answers):
 
 
 def notify_questionnaire_risk(*, response, session):
-    """Every provider of the care team is told at once (quiet hours do not hold it back) that
-    a questionnaire needs attention, never the answers (DESIGN.md sections 11-12). One
-    notification per flag: a new flag after an acknowledgement is a new event."""
+    """The care team is told at once, never the answers; each new flag is a new event."""
     questionnaire_risk_notify(
         client=response.client,
         session=session,
@@ -1211,9 +1191,8 @@ def notify_questionnaire_risk(*, response, session):
 
 
 def questionnaire_acknowledge(*, actor, assignment):
-    """A provider of the care team acknowledges a flagged questionnaire: who and when are
-    kept, and the marker leaves every dashboard. Allowed on a closed session too: the
-    session's record does not change."""
+    """A care team provider acknowledges a flagged questionnaire (who and when are kept);
+    allowed on a closed session too, as the session's record does not change."""
     provider = _provider_on_team(actor, assignment.session.client)
     with transaction.atomic():
         response = (

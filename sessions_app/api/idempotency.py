@@ -1,9 +1,5 @@
-"""`Idempotency-Key` on the API's writes (DESIGN.md section 9, rule 6): the same person, key
-and request within a day get the first answer again, without doing it again.
-
-The first request reserves the key (a row without a status); its answer, when below 500, is
-kept in that row, so every web process sees it. A failure (5xx or an exception) frees the key
-for a retry."""
+"""`Idempotency-Key` on API writes: the same person, key and request within a day get the first
+answer again. An answer below 500 is kept in the key's row; a failure frees the key to retry."""
 
 import datetime as dt
 import hashlib

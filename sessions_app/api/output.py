@@ -1,6 +1,5 @@
-"""The API's answers as plain dicts from the selectors' rows (api_session_rows and
-api_assignment_rows), much cheaper than DRF serializers on model instances. serializers.py
-describes them for the schema; tests/test_api_output.py holds the two to the same JSON."""
+"""The API's answers as plain dicts from the selectors' rows, cheaper than DRF serializers;
+serializers.py describes them for the schema, and tests hold the two to the same JSON."""
 
 import datetime as dt
 from uuid import UUID

@@ -39,8 +39,7 @@ class Pagination(PageNumberPagination):
         return self.get_page_size(request), self.get_page_number(request, None)
 
     def paginate_read(self, request, rows, count, *, size, number):
-        """paginate_queryset for `rows` read with their total `count` in one query
-        (selectors.api_session_page); a page past the last one is 404 as in DRF."""
+        """paginate_queryset for `rows` read with their total `count`; past the last page, 404."""
         self.request = request
         paginator = self.django_paginator_class(rows, size)
         paginator.count = count

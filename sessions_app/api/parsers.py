@@ -45,10 +45,8 @@ def text_too_deep(body, limit):
 
 
 class JSONParser(parsers.JSONParser):
-    """DRF's parser recursed without bound: 1,000 nested lists raised RecursionError, a 500.
-    orjson reads nearly every body (and stops at 1,024 levels itself); what it refuses that
-    the standard library takes (escaped lone surrogates, integers past 64 bits) goes to DRF's
-    own parser, after a depth scan, so that the serializers still answer for such values."""
+    """orjson, bounded in depth (DRF's parser recursed without bound); what orjson refuses but
+    the standard library takes goes to DRF's parser after a depth scan."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         limit = settings.API_JSON_MAX_DEPTH

@@ -1,6 +1,5 @@
-"""The bytes DRF's JSONRenderer writes, by orjson (datetimes too); what orjson writes
-differently (indent, ASCII, spaced, refused values) falls back to DRF. Only NaN differs (no
-float in this API). tests/test_api_renderer.py holds the two to the same bytes."""
+"""The bytes DRF's JSONRenderer writes, by orjson; what orjson writes differently (indent,
+ASCII, spaced, refused values) falls back to DRF. Only NaN differs (no float in this API)."""
 
 import orjson
 from rest_framework import renderers

@@ -1,5 +1,4 @@
-"""The OpenAPI schema view, one generation at a time per process: drf-spectacular's first
-generation is not thread-safe (issues #1122, #1123) and can 500 under gunicorn's threads."""
+"""The OpenAPI schema view, one generation at a time: drf-spectacular's is not thread-safe."""
 
 import threading
 

@@ -79,8 +79,7 @@ class QuestionnaireItemSerializer(serializers.Serializer):
 
 
 class QuestionnaireSerializer(serializers.Serializer):
-    """A questionnaire homework (DESIGN.md section 12): its items with the answers given, and
-    the total and band stored when submitted (null before)."""
+    """A questionnaire's items with the answers given, and total and band (null before)."""
 
     instrument = serializers.ChoiceField(choices=["phq9", "gad7"])
     name = serializers.CharField()
@@ -240,8 +239,7 @@ class MeasureScoreSerializer(serializers.Serializer):
 
 
 class MeasureSerializer(serializers.Serializer):
-    """One questionnaire's scores, oldest first, and what the change since the first means
-    (PHQ-9: 6 points reliable, GAD-7: 4; response 50 % down; remission below 5)."""
+    """One questionnaire's scores, oldest first, and what the change since the first means."""
 
     instrument = serializers.ChoiceField(choices=["phq9", "gad7"])
     name = serializers.CharField()
@@ -370,8 +368,7 @@ class TimeField(serializers.DateTimeField):
     }
 )
 class MeetingTimeField(TimeField):
-    """TimeField without the year pattern in the schema: with it on a third time of the same
-    request, a fuzzer's generated bodies were nearly all filtered out."""
+    """TimeField without the year pattern in the schema, which starved schema fuzzers."""
 
 
 class HomeworkInSerializer(serializers.Serializer):

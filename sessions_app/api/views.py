@@ -77,9 +77,8 @@ def found(obj):
 
 
 class RequesterMixin(IdempotentWrites):
-    """Answer in the requester's language and clinic clock. Done here, not in middleware:
-    DRF authenticates inside the view, so a token's person is known only here. Every write
-    honours Idempotency-Key (IdempotentWrites)."""
+    """Answer in the requester's language and clinic clock; here, not in middleware, since DRF
+    authenticates inside the view. Every write honours Idempotency-Key (IdempotentWrites)."""
 
     _language_before = None
 

@@ -1,5 +1,4 @@
-"""Standard questionnaires given as homework (DESIGN.md section 12): their public-domain
-wording, answer scale, severity bands and scoring, as data. One module per instrument."""
+"""Standard questionnaires given as homework, as data; one module per instrument."""
 
 import dataclasses
 

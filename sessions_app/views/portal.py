@@ -36,8 +36,7 @@ def response_form(assignment, data=None):
 
 
 def can_answer(session, feedback, now):
-    """Whether to offer the answer form (DESIGN.md rule 4, section 9 rule 7: once the session
-    has started); the service decides."""
+    """Whether to offer the answer form (once the session has started); the service decides."""
     return session.is_open and not feedback and now >= session.starts_at
 
 

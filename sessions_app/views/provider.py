@@ -1,5 +1,4 @@
-"""Care providers' session pages: schedule, detail, homework, feedback, messages, close,
-change and cancel."""
+"""Care providers' session pages."""
 
 import datetime as dt
 
@@ -328,8 +327,7 @@ class SeriesDetailView(ProviderRequiredMixin, View):
 
 
 class SessionFormView(ProviderRequiredMixin, View):
-    """A form that acts on an open session (change, cancel): refused on a closed or cancelled
-    one, back to the session's page with a flash message on success."""
+    """A form acting on an open session (change, cancel); refused on a closed or cancelled one."""
 
     template_name = None
 

@@ -1,6 +1,5 @@
-"""Load clinic-network-scale data for the benchmark (`make bench`) with PostgreSQL's COPY, in
-one transaction, skipping triggers, foreign keys and secondary indexes; `verify()` then checks
-what those would have, set-based, and rolls an inconsistent load back. CHECKs stay on."""
+"""Load benchmark data with COPY in one transaction, skipping triggers, foreign keys and secondary
+indexes; `verify()` then checks what those would have and rolls a bad load back."""
 
 # SQL from Django's own table names, never input (S608); random data, not secrets (S311).
 # ruff: noqa: S311, S608
@@ -147,8 +146,7 @@ class Generator:
 
     @contextlib.contextmanager
     def drawing_from(self, rng):
-        """Draw from `rng` for a while: the featured people's own stream, the same at any load
-        size, so that the benchmark compares the same pages on a small and a large database."""
+        """The featured people's own random stream: the same pages at any load size."""
         shared, self.rng = self.rng, rng
         try:
             yield
@@ -231,11 +229,8 @@ class Generator:
         meetings=False,
         measures=False,
     ):
-        """`count` weekly sessions of one client, in series of 4 to 12, numbered 1 to `count`
-        and held by one provider, each ending as the next starts: they never overlap. An
-        active client's session in progress is followed by `upcoming` ones, the others ended
-        weeks ago. With `meetings`, each series meets at one offset from its sessions' start;
-        with `measures`, every session has a PHQ-9 and a GAD-7, slowly improving."""
+        """`count` weekly sessions of one client in series, held by one provider, back to back
+        so they never overlap; `meetings` and `measures` add meetings and questionnaires."""
         rng, now = self.rng, self.now
         # Each questionnaire's first score and its fall per week.
         course = (
@@ -436,8 +431,7 @@ class Generator:
                 self.add("ReadPosition", str(upto), ts(moments[-1]), str(user_id), sid)
 
     def questionnaire(self, assignment_id, client, holder, code, course, number, submitted):
-        """The answers to a questionnaire of the client's `number`th week, on their course;
-        a rare PHQ-9 flagged by item 9, acknowledged by the holder unless recent."""
+        """Answers to a questionnaire of the client's `number`th week; a rare PHQ-9 is flagged."""
         from sessions_app import instruments
 
         rng, instrument = self.rng, instruments.instrument(code)
@@ -472,8 +466,7 @@ class Generator:
         )
 
     def changes(self, session_id, client, holder, starts, meeting_start, created, until):
-        """The change services.session_change would have written for some sessions with a
-        meeting: the meeting moved by an hour, between `created` and `until`."""
+        """The change services.session_change would have written: the meeting moved an hour."""
         rng = self.rng
         if meeting_start is None or rng.random() >= CHANGED:
             return
@@ -732,8 +725,7 @@ class Command(BaseCommand):
                    OR (s.closed_by_id IS NOT NULL AND x.clinic_id IS DISTINCT FROM s.clinic_id)
                    OR (s.cancelled_by_id IS NOT NULL AND y.clinic_id IS DISTINCT FROM s.clinic_id)
             """,
-            # The unique constraint, rebuilt above, holds numbers apart; the service also
-            # numbers without gaps.
+            # The rebuilt unique constraint holds numbers apart; the service also leaves no gaps.
             "clients whose sessions are not numbered 1, 2, 3... in the order of their dates": f"""
                 SELECT count(*) FROM (
                     SELECT number,
