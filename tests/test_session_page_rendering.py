@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions_app import selectors, services
-from sessions_app.forms import HomeworkForm, MessageForm, ResponseForm
+from sessions_app.forms import HomeworkForm, HomeworkItemForm, MessageForm, ResponseForm
 from sessions_app.models import Assignment, Message, ReadPosition
 from sessions_app.views.common import message_form
 from sessions_app.views.portal import response_form
@@ -36,7 +36,7 @@ def controls(html):
     its attributes, the text of its label, of what describes it, and its value."""
     document = soup(html)
     found = {}
-    for control in document.select(".form-control"):
+    for control in document.select(".form-control, .form-select"):
         attributes = dict(control.attrs)
         attributes.pop("class")
         described = [
@@ -44,10 +44,15 @@ def controls(html):
             for i in attributes.pop("aria-describedby", "").split()
         ]
         label = document.find("label", attrs={"for": control["id"]})
-        value = control.get_text() if control.name == "textarea" else attributes.pop("value", "")
+        if control.name == "select":
+            value = [(o["value"], o.get_text(), o.has_attr("selected")) for o in control("option")]
+        elif control.name == "textarea":
+            value = control.get_text()
+        else:
+            value = attributes.pop("value", "")
         found[control["name"]] = {
             "attributes": attributes,
-            "classes": set(control["class"]) - {"textinput", "textarea", "datetimeinput"},
+            "classes": set(control["class"]) - {"textinput", "textarea", "datetimeinput", "select"},
             "label": label.get_text(" ", strip=True),
             "described": described,
             "value": value,
@@ -57,10 +62,10 @@ def controls(html):
 
 
 def page_forms(session):
-    """The text forms the two session pages show, as the views make them (the homework
-    form, with its kind to choose, is crispy's own)."""
+    """The text forms the two session pages show, as the views make them."""
     done, todo = session.assignments.order_by("pk")[:2]
     return [
+        HomeworkItemForm(),  # its kind a select
         message_form(),
         feedback_form(done),
         response_form(done),  # the client's answer as its initial value
@@ -90,6 +95,7 @@ def test_text_forms_have_what_crispy_gives_them(session, client_profile):
         (MessageForm({"body": ""}, auto_id="id_message_%s"), "This field is required."),
         (HomeworkForm({"title": "", "due_at": "soon"}), "Enter a valid date/time."),
         (HomeworkForm({"title": "Walk", "due_at": "2027-01-04T09:00"}), None),
+        (HomeworkItemForm({"kind": "beck", "title": "BDI"}), "Select a valid choice."),
         (ResponseForm({"response": "x" * 20_001}), "at most 20000"),
     ],
 )
@@ -111,9 +117,12 @@ def test_refused_forms_show_their_errors_beside_their_fields(form, error):
         assert found[name]["attributes"]["aria-invalid"] == "true"
         assert found[name]["described"][-1] == " ".join(form.errors[name])
     assert error in " ".join(text for name in invalid for text in found[name]["described"])
-    # What was typed is shown again.
+    # What was typed is shown again (a choice that is not one is shown as none chosen).
     for name in invalid:
-        assert found[name]["value"].removeprefix("\n") == form.data.get(name, "")
+        if isinstance(found[name]["value"], list):
+            assert not any(chosen for _, _, chosen in found[name]["value"])
+        else:
+            assert found[name]["value"].removeprefix("\n") == form.data.get(name, "")
 
 
 def test_values_are_shown_on_the_clinics_wall_clock():
