@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Count
 
 from .models import EmailSettings, Kind, Notification
 from .texts import CLIENT, HEADLINES, PROVIDER, headline
@@ -18,26 +19,38 @@ def bell_key(user_id):
     return f"notifications:unread:{user_id}"
 
 
-def unread_count_lowered(request, by):
-    """The request's page has just read `by` of the unread notifications it counted."""
-    counted = getattr(request, "_unread_notifications", None)
-    if counted is not None:
-        request._unread_notifications = max(0, counted - by)
+def _unread_by_session(*, user, request=None):
+    """{session id (None: about no session): unread count} of `user`'s notifications, from
+    the cache, else one grouped count; kept on the request too."""
+    kept = getattr(request, "_unread_notifications", None)
+    if kept is not None:
+        return kept
+    key = bell_key(user.pk)
+    by_session = cache.get(key)
+    if by_session is None:
+        unread = Notification.objects.visible_to(user).unread().order_by()
+        by_session = dict(unread.values_list("session_id").annotate(n=Count("pk")))
+        cache.set(key, by_session, BELL_SECONDS)
+    if request is not None:
+        request._unread_notifications = by_session
+    return by_session
 
 
 def unread_count(*, user, request=None):
-    """How many of `user`'s notifications are unread: from the cache, else one indexed count."""
-    cached = getattr(request, "_unread_notifications", None)
-    if cached is not None:
-        return cached
-    key = bell_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.visible_to(user).unread().count()
-        cache.set(key, count, BELL_SECONDS)
-    if request is not None:
-        request._unread_notifications = count
-    return count
+    return sum(_unread_by_session(user=user, request=request).values())
+
+
+def unread_about(*, user, session, request=None):
+    """How many of `user`'s unread notifications are about `session` (no query when the bell
+    has been counted)."""
+    return _unread_by_session(user=user, request=request).get(session.pk, 0)
+
+
+def unread_about_read(request, session):
+    """The request's page has just read its session's notifications."""
+    kept = getattr(request, "_unread_notifications", None)
+    if kept is not None:
+        request._unread_notifications = {k: n for k, n in kept.items() if k != session.pk}
 
 
 def notification_list_page(*, viewer, page):

@@ -409,6 +409,13 @@ def digest_send(*, user_id, day, now=None):
     return digest
 
 
+def _read(unread, user, now):
+    read = unread.update(read_at=now or timezone.now())
+    if read:
+        _bell_changed({user.pk})
+    return read
+
+
 def notification_open(*, user, notification, now=None):
     """Marks it and the others about the same place read; returns where it leads."""
     related = Notification.objects.filter(user=user, read_at__isnull=True)
@@ -416,28 +423,24 @@ def notification_open(*, user, notification, now=None):
         related = related.filter(session_id=notification.session_id)
     else:
         related = related.filter(pk=notification.pk)
-    related.update(read_at=now or timezone.now())
-    _bell_changed({user.pk})
+    _read(related, user, now)
     return notification.path
 
 
 def notification_mark_read(*, user, notification, now=None):
     unread = Notification.objects.filter(pk=notification.pk, user=user, read_at__isnull=True)
-    _bell_changed({user.pk})
-    return unread.update(read_at=now or timezone.now())
+    return _read(unread, user, now)
 
 
 def notifications_mark_all_read(*, user, now=None):
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    _bell_changed({user.pk})
-    return unread.update(read_at=now or timezone.now())
+    return _read(unread, user, now)
 
 
 def session_notifications_read(*, user, session, now=None):
     """Opening a session's page marks `user`'s notifications about it read (one UPDATE)."""
     unread = Notification.objects.filter(user=user, session=session, read_at__isnull=True)
-    _bell_changed({user.pk})
-    return unread.update(read_at=now or timezone.now())
+    return _read(unread, user, now)
 
 
 def email_settings_save(*, user, modes, quiet_start, quiet_end):

@@ -56,12 +56,13 @@ class SessionPageMixin:
         services.session_mark_read(
             user=self.request.user, session=page.session, upto=page.upto, read_upto=page.read_upto
         )
-        # ...and its notifications, when the bell says there are any unread.
-        if notification_selectors.unread_count(user=self.request.user, request=self.request):
-            read = notification_services.session_notifications_read(
-                user=self.request.user, session=page.session
-            )
-            notification_selectors.unread_count_lowered(self.request, read)
+        # ...and its notifications, which the bell's count says are unread.
+        user = self.request.user
+        if notification_selectors.unread_about(
+            user=user, session=page.session, request=self.request
+        ):
+            notification_services.session_notifications_read(user=user, session=page.session)
+            notification_selectors.unread_about_read(self.request, page.session)
         context = {
             "session": page.session,
             "page": page,
