@@ -147,3 +147,22 @@ def test_measures_are_for_the_care_team_and_the_client_alone(
     assert token_client(other_client.user).get(url).status_code == 404
     assert chloe.get(url).status_code == 200
     assert chloe.get(f"{API}/clients/not-a-uuid/measures/").status_code == 404
+
+
+def test_the_wording_follows_each_requests_language(ben, client_profile, provider):
+    """The instruments' texts are kept per language (output._wording): English, then Spanish,
+    then English again, each in its own."""
+    session, _ = questionnaire(provider, client_profile)
+    path = f"{API}/sessions/{session.uuid}/"
+
+    def wording(language):
+        [homework] = ben.get(path, HTTP_ACCEPT_LANGUAGE=language).json()["assignments"]
+        found = homework["questionnaire"]
+        return found["instructions"], found["scale"][0]["label"], found["items"][0]["text"]
+
+    english = wording("en")
+    assert english[1:] == ("Not at all", "Little interest or pleasure in doing things")
+    spanish = wording("es")
+    assert spanish[1] == "Ningún día"
+    assert all(a != b for a, b in zip(spanish, english, strict=True))
+    assert wording("en") == english

@@ -2,9 +2,10 @@
 serializers.py describes them for the schema, and tests hold the two to the same JSON."""
 
 import datetime as dt
+import functools
 from uuid import UUID
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sessions_app import instruments
 from sessions_app.models import Assignment, Session
@@ -189,6 +190,18 @@ def _assignments(rows, tz):
     return answers
 
 
+@functools.lru_cache(maxsize=16)
+def _wording(code, language):
+    """An instrument's texts in `language` (the key's): a page of sessions holds dozens of
+    questionnaires of two instruments."""
+    instrument = instruments.instrument(code)
+    return (
+        str(instrument.instructions),
+        tuple((value, str(label)) for value, label in instruments.SCALE),
+        tuple(str(text) for text in instrument.items),
+    )
+
+
 def questionnaire(kind, answers, total, band, flagged_at, acknowledged_at):
     """QuestionnaireSerializer's dict: the items with the answers given (None before), the
     stored total and band; None for free-text homework."""
@@ -198,18 +211,19 @@ def questionnaire(kind, answers, total, band, flagged_at, acknowledged_at):
     answers = answers or []
     scored = band is not None
     band_of = instrument.band_named(band) if scored else None
+    instructions, scale, items = _wording(instrument.code, translation.get_language())
     return {
         "instrument": instrument.code,
         "name": instrument.name,
-        "instructions": str(instrument.instructions),
-        "scale": [{"value": value, "label": str(label)} for value, label in instruments.SCALE],
+        "instructions": instructions,
+        "scale": [{"value": value, "label": label} for value, label in scale],
         "items": [
             {
                 "number": number,
-                "text": str(text),
+                "text": text,
                 "answer": answers[number - 1] if number <= len(answers) else None,
             }
-            for number, text in enumerate(instrument.items, start=1)
+            for number, text in enumerate(items, start=1)
         ],
         "total": total if scored else None,
         "band": band if scored else None,
