@@ -164,9 +164,26 @@ def npgettext(context, singular, plural, number, **variables):
     return _filled(translation.npgettext(context, singular, plural, number), variables)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class PageEnvironment(Environment):
+    """Jinja2's environment, reading `row.key` of a plain dict as its item straight away:
+    Jinja2 tries the attribute first, and the AttributeError it catches costs more than the
+    read (a thread of fifty messages reads three hundred). Same result: a dict has no
+    attribute of that name."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 def environment(**options):
     options.pop("autoescape", None)  # Django's backend asks for it too: always on
-    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n", "jinja2.ext.do"], **options)
+    env = PageEnvironment(
+        autoescape=True, extensions=["jinja2.ext.i18n", "jinja2.ext.do"], **options
+    )
     # newstyle: placeholders are filled and escaped by the call, `_("Hi %(name)s", name=who)`.
     env.install_gettext_translations(translation, newstyle=True)
     env.globals.update(

@@ -145,3 +145,25 @@ def test_translations_fill_and_escape_as_jinja2_s_own(source, language):
         ours = engines["jinja2"].from_string(source).render(context)
         assert ours == _jinja_s_own(source, **context)
     assert "<b>" not in ours
+
+
+def test_a_dicts_keys_read_as_jinja2_reads_them():
+    from django.template import engines
+    from jinja2 import Environment
+
+    source = (
+        "{{ row.name }}|{{ row.items()|list|length }}|{{ row.get('name') }}|"
+        "{{ row.missing is defined }}|{{ shadow.items is callable }}|{{ obj.name }}"
+    )
+    context = {
+        "row": {"name": "<b>Ann</b>"},
+        "shadow": {"items": "a key named like a method"},
+        "obj": type("Obj", (), {"name": "attribute"})(),
+    }
+    ours = engines["jinja2"].env
+    assert type(ours).getattr is not Environment.getattr
+    plain = Environment(autoescape=True)
+    assert ours.from_string(source).render(context) == plain.from_string(source).render(context)
+    assert ours.from_string(source).render(context) == (
+        "&lt;b&gt;Ann&lt;/b&gt;|1|&lt;b&gt;Ann&lt;/b&gt;|False|True|attribute"
+    )

@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.http import Http404
@@ -30,6 +31,16 @@ def _range(view, day):
     last_of_month = next_month - dt.timedelta(days=1)
     last = last_of_month + dt.timedelta(days=6 - last_of_month.weekday())
     return first, last, prev_month, next_month
+
+
+class CalendarDay(NamedTuple):
+    """A day of the grid (attributes, not a dict: the template reads each a dozen times)."""
+
+    date: dt.date
+    is_today: bool
+    in_month: bool
+    meetings: list
+    periods: list
 
 
 def _meeting_time(session):
@@ -82,13 +93,13 @@ class ProviderCalendarView(ProviderRequiredMixin, TemplateView):
         current = first
         while current <= last:
             days.append(
-                {
-                    "date": current,
-                    "is_today": current == today,
-                    "in_month": view != "month" or current.month == day.month,
-                    "meetings": sorted(meetings[current], key=_meeting_time),
-                    "periods": periods[current],
-                }
+                CalendarDay(
+                    date=current,
+                    is_today=current == today,
+                    in_month=view != "month" or current.month == day.month,
+                    meetings=sorted(meetings[current], key=_meeting_time),
+                    periods=periods[current],
+                )
             )
             current += dt.timedelta(days=1)
         weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
