@@ -2,8 +2,9 @@
 PostgreSQL database and Redis answer as one: what one writes the other reads at once, a
 log-in on one holds on the other, and log-in rate limits are counted across both.
 
-Needs PostgreSQL (the servers share pytest's test database, so the test commits) and Redis
-(REDIS_URL, default redis://127.0.0.1:6379; the test uses database 15 of it and empties it)."""
+Needs PostgreSQL (the servers share pytest's test database, so the test commits) and Redis:
+the test worker's own database (tests/settings.py gives each worker one; REDIS_URL, else
+redis://127.0.0.1:6379/15), which it empties: another worker's cache must not share it."""
 
 # Requests go to the two local servers this test starts, nowhere else.
 # ruff: noqa: S310
@@ -36,7 +37,11 @@ from .mfa_helpers import MFA_URL, totp_code
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-REDIS_URL = os.environ.get("SCALEOUT_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = (
+    os.environ.get("SCALEOUT_REDIS_URL")
+    or os.environ.get("REDIS_URL")
+    or "redis://127.0.0.1:6379/15"
+)
 PASSWORD = "scale-out-pass-123"
 PUBLIC_HOST = "clinic.test"
 
