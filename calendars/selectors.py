@@ -1,6 +1,5 @@
 """Reads of the calendars: the provider's calendar, the private feeds, the portal's .ics."""
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -64,7 +63,15 @@ def provider_calendar(*, viewer, provider, start, end):
         .filter(provider=provider, starts_at__lt=end, ends_at__gt=start)
         .order_by("starts_at", "pk")
         .values_list(
-            *(f.name for f in dataclasses.fields(CalendarSession)[:-2]),
+            "uuid",
+            "number",
+            "status",
+            "starts_at",
+            "ends_at",
+            "meeting_starts_at",
+            "meeting_minutes",
+            "meeting_place",
+            "meeting_video_url",
             "client__user__full_name",
             "client__user__email",
         )

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 
 from .models import EmailSettings, Kind, Notification
-from .texts import CLIENT, HEADLINES, PROVIDER, headline
+from .texts import HEADLINES, headline, role_of
 
 PAGE_SIZE = 25
 
@@ -71,7 +71,7 @@ def notification_list_page(*, viewer, page):
     )
     paginator = Paginator(rows, PAGE_SIZE)
     page_obj = paginator.get_page(page)
-    role = PROVIDER if viewer.provider_profile is not None else CLIENT
+    role = role_of(viewer)
     for notification in page_obj.object_list:
         notification.headline = headline(notification.kind, role)
     return page_obj
@@ -84,6 +84,6 @@ def visible_notification(*, viewer, notification_id):
 def email_settings_of(*, user):
     """(settings, [(kind, label, mode)]) for the kinds `user`'s role receives."""
     prefs = EmailSettings.objects.filter(user=user).first() or EmailSettings(user=user)
-    role = PROVIDER if user.provider_profile is not None else CLIENT
+    role = role_of(user)
     kinds = [kind for kind in Kind if (kind, role) in HEADLINES]
     return prefs, [(kind, headline(kind, role), prefs.mode_of(kind)) for kind in kinds]

@@ -27,7 +27,7 @@ from .models import (
     Kind,
     Notification,
 )
-from .texts import CLIENT, PROVIDER
+from .texts import CLIENT, PROVIDER, role_of
 
 logger = logging.getLogger(__name__)
 
@@ -244,10 +244,6 @@ def _clinic_of(user):
     return profile.clinic if profile is not None else None
 
 
-def _role_of(user):
-    return PROVIDER if user.provider_profile is not None else CLIENT
-
-
 def email_settings_of(user):
     found = EmailSettings.objects.filter(user=user).first()
     return found if found is not None else EmailSettings(user=user)
@@ -313,7 +309,7 @@ def notification_deliver(*, notification_id, now=None):
                 notification.email_after = held
                 notification.save(update_fields=["email_after"])
                 return notification.email_status
-        emails.notification_email(notification, role=_role_of(user)).send()
+        emails.notification_email(notification, role=role_of(user)).send()
         notification.sent_at = now
         return _set_status(notification, EmailStatus.SENT, "sent_at")
 
@@ -397,7 +393,7 @@ def digest_send(*, user_id, day, now=None):
         )
         wanted = [n for n in rows if _still_entitled(n)]
         if wanted:
-            emails.digest_email(user, wanted, role=_role_of(user), day=day).send()
+            emails.digest_email(user, wanted, role=role_of(user), day=day).send()
         Notification.objects.filter(pk__in=[n.pk for n in wanted]).update(
             email_status=EmailStatus.DIGESTED, digest=digest
         )

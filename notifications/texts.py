@@ -26,5 +26,10 @@ HEADLINES = {
 }
 
 
+def role_of(user):
+    """Which side of care `user` reads notifications as."""
+    return PROVIDER if user.provider_profile is not None else CLIENT
+
+
 def headline(kind, role):
     return HEADLINES.get((kind, role)) or Kind(kind).label

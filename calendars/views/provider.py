@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 from collections import defaultdict
+from operator import attrgetter
 from typing import NamedTuple
 
 from django.contrib import messages
@@ -41,10 +42,6 @@ class CalendarDay(NamedTuple):
     in_month: bool
     meetings: list
     periods: list
-
-
-def _meeting_time(session):
-    return session.meeting_starts_at
 
 
 def _midnight(day, tz):
@@ -97,7 +94,7 @@ class ProviderCalendarView(ProviderRequiredMixin, TemplateView):
                     date=current,
                     is_today=current == today,
                     in_month=view != "month" or current.month == day.month,
-                    meetings=sorted(meetings[current], key=_meeting_time),
+                    meetings=sorted(meetings[current], key=attrgetter("meeting_starts_at")),
                     periods=periods[current],
                 )
             )
