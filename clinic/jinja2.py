@@ -1,7 +1,9 @@
 """The Jinja2 environment of the product's pages (as Zulip's zproject/jinja2): helpers, filters."""
 
+import contextvars
 import functools
 import uuid
+from typing import NamedTuple
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from crispy_forms.utils import render_crispy_form
@@ -10,11 +12,57 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import json_script
-from jinja2 import Environment
+from django.utils.translation import trans_real
+from jinja2 import Environment, Template
 from markupsafe import Markup, escape
 
 # Argument types whose str() is fixed by their value: a URL made of them can be cached.
 _PLAIN = frozenset({str, int, uuid.UUID})
+
+
+class Reading(NamedTuple):
+    """What the helpers below read of the request's context-local state (asgiref Locals): read
+    once when a template starts rendering, instead of once a call."""
+
+    language: str
+    catalog: object  # the language's translation (trans_real.DjangoTranslation)
+    urlconf: object
+    script_prefix: str
+    zone: object
+    zone_name: str
+
+
+_reading = contextvars.ContextVar("clinic.jinja2.reading", default=None)
+
+
+def _read():
+    language = translation.get_language()
+    zone = timezone.get_current_timezone()
+    return Reading(
+        language,
+        # Without a language (translation.override(None)), gettext goes through Django.
+        trans_real.translation(language) if language else None,
+        get_urlconf(),
+        get_script_prefix(),
+        zone,
+        timezone.get_current_timezone_name(),
+    )
+
+
+def reading():
+    """The state of the render in progress; outside a render, read now."""
+    return _reading.get() or _read()
+
+
+class PageTemplate(Template):
+    """A template that reads the request's state once per render (see Reading)."""
+
+    def render(self, *args, **kwargs):
+        token = _reading.set(_read())
+        try:
+            return super().render(*args, **kwargs)
+        finally:
+            _reading.reset(token)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -26,13 +74,14 @@ def _reverse(name, args, kwargs, urlconf, script_prefix, language):
 def url(name, *args, **kwargs):
     """Django's reverse() as url("app:name", *args, **kwargs), cached for plain arguments."""
     if all(type(value) in _PLAIN for value in (*args, *kwargs.values())):
+        state = reading()
         return _reverse(
             name,
             args,
             tuple(sorted(kwargs.items())),
-            get_urlconf(),
-            get_script_prefix(),
-            translation.get_language(),
+            state.urlconf,
+            state.script_prefix,
+            state.language,
         )
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
@@ -52,14 +101,8 @@ def _kept(macro, args, urlconf, script_prefix, language, zone):
 def kept(macro, *args):
     """`macro(*args)`, kept per process per arguments, URLs, language and zone: each argument
     carries by value all the macro reads of it, and the macro reads nothing else but globals."""
-    return _kept(
-        macro,
-        args,
-        get_urlconf(),
-        get_script_prefix(),
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-    )
+    state = reading()
+    return _kept(macro, args, state.urlconf, state.script_prefix, state.language, state.zone_name)
 
 
 def crispy(form, helper=None):
@@ -70,7 +113,10 @@ def crispy(form, helper=None):
 
 
 def localtime(value):
-    return timezone.localtime(value)
+    """timezone.localtime() on the render's zone; a naive value is refused as there."""
+    if value.utcoffset() is None:
+        return timezone.localtime(value)
+    return value.astimezone(reading().zone)
 
 
 # Format characters that depend only on the wall-clock date, hour and minute (and language).
@@ -89,7 +135,7 @@ def _formatted(language, format_name, wall_minute):
 
 
 def _format(local, format_name):
-    language = translation.get_language()
+    language = reading().language
     if _by_the_minute(formats.get_format(format_name, lang=language)):
         naive = local.replace(second=0, microsecond=0, tzinfo=None)
         return _formatted(language, format_name, naive)
@@ -102,35 +148,35 @@ def _wall_clock(local):
 
 def when(value):
     """A moment on the clinic's wall clock, in SHORT_DATETIME_FORMAT with the zone's name."""
-    return "—" if value is None else _wall_clock(timezone.localtime(value))
+    return "—" if value is None else _wall_clock(localtime(value))
 
 
 def moment_parts(value):
     """(isoformat, when) of a moment, converted to the clinic's clock once (`moment` macro)."""
     if value is None:
         return "", "—"
-    local = timezone.localtime(value)
+    local = localtime(value)
     return local.isoformat(), _wall_clock(local)
 
 
 def day(value):
     if value is None:
         return "—"
-    return _format(timezone.localtime(value), "SHORT_DATE_FORMAT")
+    return _format(localtime(value), "SHORT_DATE_FORMAT")
 
 
 def clock(value):
     """A moment's time of day on the clinic's wall clock (TIME_FORMAT)."""
-    return "—" if value is None else _format(timezone.localtime(value), "TIME_FORMAT")
+    return "—" if value is None else _format(localtime(value), "TIME_FORMAT")
 
 
 def calendar_day(value, format_name="SHORT_DATE_FORMAT"):
     """A day of the calendar (a date, no time of day) in the reader's language."""
-    return _formatted(translation.get_language(), format_name, value)
+    return _formatted(reading().language, format_name, value)
 
 
 def isoformat(value):
-    return "" if value is None else timezone.localtime(value).isoformat()
+    return "" if value is None else localtime(value).isoformat()
 
 
 def number(value):
@@ -145,12 +191,18 @@ def _filled(text, variables):
 
 def gettext(message, **variables):
     """Jinja2's newstyle `_()` without its context call and per-value escape helper (speed)."""
-    return _filled(translation.gettext(message), variables)
+    catalog = reading().catalog
+    if catalog is None or not message or "\r" in message:
+        return _filled(translation.gettext(message), variables)
+    return _filled(catalog.gettext(message), variables)
 
 
 def ngettext(singular, plural, number, **variables):
     variables.setdefault("num", number)
-    return _filled(translation.ngettext(singular, plural, number), variables)
+    catalog = reading().catalog
+    if catalog is None:
+        return _filled(translation.ngettext(singular, plural, number), variables)
+    return _filled(catalog.ngettext(singular, plural, number), variables)
 
 
 def pgettext(context, message, **variables):
@@ -172,6 +224,8 @@ class PageEnvironment(Environment):
     Jinja2 tries the attribute first, and the AttributeError it catches costs more than the
     read (a thread of fifty messages reads three hundred). Same result: a dict has no
     attribute of that name."""
+
+    template_class = PageTemplate
 
     def getattr(self, obj, attribute):
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES and attribute in obj:
@@ -196,7 +250,7 @@ def environment(**options):
         static=static,
         crispy=crispy,
         get_messages=get_messages,
-        get_language=translation.get_language,
+        get_language=lambda: reading().language,
         json_script=json_script,
     )
     env.filters.update(

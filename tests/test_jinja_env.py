@@ -167,3 +167,40 @@ def test_a_dicts_keys_read_as_jinja2_reads_them():
     assert ours.from_string(source).render(context) == (
         "&lt;b&gt;Ann&lt;/b&gt;|1|&lt;b&gt;Ann&lt;/b&gt;|False|True|attribute"
     )
+
+
+def _page(source):
+    return env.environment(loader=None).from_string(source)
+
+
+def test_a_render_reads_the_language_and_zone_active_when_it_starts():
+    page = _page("{{ _('Sessions') }} {{ moment|when }} {{ get_language() }}")
+    moment = dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.UTC)
+    for language, zone in (("es", "Europe/London"), ("en", "America/New_York")):
+        with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone)):
+            expected = f"{translation.gettext('Sessions')} {env.when(moment)} {language}"
+            assert page.render(moment=moment) == expected
+    with translation.override("es"):
+        assert page.render(moment=moment).startswith("Sesiones ")
+
+
+def test_a_render_inside_a_render_reads_its_own_language_and_the_outer_one_is_restored():
+    inner = _page("{{ _('Sessions') }}")
+
+    def in_spanish():
+        with translation.override("es"):
+            return inner.render()
+
+    outer = _page("{{ _('Sessions') }}/{{ in_spanish() }}/{{ _('Sessions') }}")
+    with translation.override("en"):
+        assert outer.render(in_spanish=in_spanish) == "Sessions/Sesiones/Sessions"
+        # Outside a render, the helpers read the state of the moment.
+        assert str(env.gettext("Sessions")) == "Sessions"
+    with translation.override("es"):
+        assert str(env.gettext("Sessions")) == "Sesiones"
+
+
+def test_without_an_active_language_gettext_is_django_s():
+    with translation.override(None):
+        assert env.reading().catalog is None
+        assert _page("{{ _('Sessions') }}").render() == translation.gettext("Sessions")
