@@ -1,13 +1,14 @@
 """Reads of the calendars: the provider's calendar, the private feeds, the portal's .ics."""
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext
 
 from clinic import compiled
-from clinic.models import CareProvider, CareTeamMembership
+from clinic.models import CareProvider, CareTeamMembership, Client
 from sessions_app.models import Session
 
 from .ics import CalendarEvent, event_uid
@@ -139,7 +140,7 @@ def _meeting_rows(sessions):
             "meeting_minutes",
             "meeting_place",
             "meeting_video_url",
-            "client__user__full_name",
+            "client_id",
             "change_count",
             "changed_at",
             named=True,
@@ -147,6 +148,7 @@ def _meeting_rows(sessions):
     )
 
 
+@functools.lru_cache(maxsize=16384)
 def _event(row, summary):
     return CalendarEvent(
         uid=event_uid(row.uuid),
@@ -178,6 +180,14 @@ _provider_meeting_rows = compiled.CompiledQuery(
 )
 
 
+_client_names = compiled.CompiledQuery(
+    lambda ids: Client.objects.filter(compiled.AnyOf("pk", ids)).values_list(
+        "pk", "user__full_name"
+    ),
+    [-1_000_103, -1_000_104],
+)
+
+
 def calendar_feed_events(*, owner, now):
     """The meetings of `owner`'s feed from FEED_PAST on, cancelled too; summaries carry no names.
     `owner` comes with role and clinic (calendar_feed_by_secret)."""
@@ -185,8 +195,11 @@ def calendar_feed_events(*, owner, now):
     profile = provider or client
     if provider is not None:
         rows = _provider_meeting_rows(provider.pk, now - FEED_PAST)
+        # Each client's name read once, not joined to each of their meetings.
+        names = _client_names(list({row.client_id: None for row in rows})) if rows else ()
         summary = _provider_summaries()
-        events = [_event(row, summary(row.client__user__full_name)) for row in rows]
+        summaries = {pk: summary(name) for pk, name in names}
+        events = [_event(row, summaries[row.client_id]) for row in rows]
     elif client is not None:
         summary = gettext("Session with your care team")
         sessions = Session.objects.visible_to(owner).filter(meeting_starts_at__gte=now - FEED_PAST)

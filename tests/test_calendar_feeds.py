@@ -74,6 +74,18 @@ def test_provider_feed_has_initials_zone_and_no_names(
     assert_no_people(response.content, client_profile, provider, clinic_admin)
 
 
+def test_each_meeting_carries_its_own_client_s_initials(series, provider, other_client):
+    [other] = weekly_series(
+        provider, other_client, start=next_monday() + dt.timedelta(weeks=10), repeat=1
+    )
+    _, calendar = fetch(feed_path(provider.user))
+    summaries = {uid: str(event["SUMMARY"]) for uid, event in events_of(calendar).items()}
+    first, *_, last = other_client.user.full_name.split()
+    assert summaries.pop(event_uid(other.uuid)) == f"Session – {first[0]}.{last[0]}."  # noqa: RUF001
+    assert set(summaries.values()) == {INITIALS_SUMMARY}
+    assert len(summaries) == len(series)
+
+
 def test_client_feed_says_care_team_and_no_names(series, provider, client_profile, clinic_admin):
     response, calendar = fetch(feed_path(client_profile.user))
     events = events_of(calendar).values()
@@ -238,8 +250,9 @@ def test_feed_queries_do_not_grow_with_meetings(
     weekly_series(provider, client_profile, start=next_monday(), repeat=meetings)
     path = feed_path(provider.user)
     http = HttpClient()
-    # The feed and its owner, the meetings with their change counts, the audit event.
-    with django_assert_num_queries(3):
+    # The feed and its owner, the meetings with their change counts, their clients' names
+    # (once a client, not joined to every meeting), the audit event.
+    with django_assert_num_queries(4):
         response = http.get(path)
         events = Calendar.from_ical(response.content).walk("VEVENT")
         assert len(events) == meetings
