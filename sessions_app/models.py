@@ -321,10 +321,11 @@ class Session(models.Model):
             models.Index(fields=["status", "ends_at"], name="session_status_end"),
             # Not partial on status='open': a prepared statement's generic plan can't use it.
             models.Index(fields=["client", "status", "ends_at"], name="session_client_status_end"),
-            # with_unread over a caseload, answered from the index alone.
+            # with_unread over a caseload, answered from the index alone (status: cancelled
+            # sessions leave the unread lists).
             models.Index(
                 fields=["client"],
-                include=["id", "last_message_id", "starts_at"],
+                include=["id", "last_message_id", "starts_at", "status"],
                 condition=Q(last_message_id__isnull=False),
                 name="session_client_messages",
             ),
