@@ -44,6 +44,30 @@ def test_times_are_written_as_drf_writes_them_on_every_clock():
             assert ours == StockRenderer().render({"at": field.to_representation(moment)})
 
 
+def test_times_read_as_text_are_written_as_drf_writes_them():
+    for zone in ZONES:
+        for text in (
+            "2026-07-05T10:00:00.000120+00:00",  # PostgreSQL's text
+            "2026-07-05 10:00:00.000120",  # SQLite's: UTC without an offset
+            "1901-03-01T12:30:00+00:00",  # local mean time
+        ):
+            moment = output.moment(text)
+            field = DateTimeField(default_timezone=zone)
+            ours = JSONRenderer().render({"at": output.at(text, zone)})
+            assert ours == StockRenderer().render({"at": field.to_representation(moment)})
+    assert output.at(None, dt.UTC) is None
+
+
+def test_no_zone_has_an_offset_with_seconds_from_1973_on():
+    # output.when and output.at check an offset's seconds only before then.
+    for name in zoneinfo.available_timezones():
+        zone = zoneinfo.ZoneInfo(name)
+        for year in range(output._WHOLE_MINUTES_FROM, 2040):
+            for month in (1, 7):
+                moment = dt.datetime(year, month, 1, tzinfo=dt.UTC).astimezone(zone)
+                assert moment.utcoffset().seconds % 60 == 0, (name, year)
+
+
 def test_text_that_javascript_reads_differently_is_escaped_as_drf_does():
     data = {"body": "line\u2028next\u2029para", "name": "Chloé «Client» ☃ 👍", "q": '"<b>"\\'}
     ours, stock = both(data)

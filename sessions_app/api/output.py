@@ -24,13 +24,29 @@ def moment(text):
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+# Offsets with seconds (local mean time) ended in 1972 (Liberia); after, every zone's offset is
+# whole minutes.
+_WHOLE_MINUTES_FROM = 1973
+
+
 def when(value, tz):
     """A time on `tz`'s clock, for renderers.py to write as DRF's DateTimeField does."""
     if value is None:
         return None
     local = value.astimezone(tz)
-    if local.utcoffset().seconds % 60:
+    if local.year < _WHOLE_MINUTES_FROM and local.utcoffset().seconds % 60:
         # A local mean time offset with seconds: orjson would drop them, isoformat() keeps them.
+        return local.isoformat()
+    return local
+
+
+def at(text, tz):
+    """when(moment(text), tz): a time read as text, on `tz`'s clock."""
+    if text is None:
+        return None
+    value = dt.datetime.fromisoformat(text)
+    local = value.astimezone(tz) if value.tzinfo else value.replace(tzinfo=dt.UTC).astimezone(tz)
+    if local.year < _WHOLE_MINUTES_FROM and local.utcoffset().seconds % 60:
         return local.isoformat()
     return local
 
@@ -98,19 +114,19 @@ def sessions(rows, *, now=None):
                 "meeting": None
                 if meeting_starts_at is None
                 else {
-                    "starts_at": when(moment(meeting_starts_at), tz),
+                    "starts_at": at(meeting_starts_at, tz),
                     "minutes": meeting_minutes,
                     "place": meeting_place,
                     "video_url": meeting_video_url,
                 },
                 "status": status,
                 "timing": Session.timing_of(status, starts_at, ends_at, now).value,
-                "closed_at": when(moment(closed_at), tz),
+                "closed_at": at(closed_at, tz),
                 "closed_by": None
                 if closed_by_uuid is None
                 else person(closed_by_uuid, closed_by_name),
                 "close_note": close_note,
-                "cancelled_at": when(moment(cancelled_at), tz),
+                "cancelled_at": at(cancelled_at, tz),
                 "cancelled_by": None
                 if cancelled_by_uuid is None
                 else person(cancelled_by_uuid, cancelled_by_name),
@@ -164,12 +180,12 @@ def _assignments(rows, tz):
                         "id": uid(uuid),
                         "title": title,
                         "instructions": instructions,
-                        "due_at": when(moment(due_at), tz),
+                        "due_at": at(due_at, tz),
                         "created_by": person(created_by_uuid, created_by_name),
-                        "created_at": when(moment(created_at), tz),
+                        "created_at": at(created_at, tz),
                         "status": Assignment.status_of(submitted_at).value,
                         "response": response,
-                        "submitted_at": when(moment(submitted_at), tz),
+                        "submitted_at": at(submitted_at, tz),
                         "kind": kind,
                         "questionnaire": questionnaire(
                             kind, item_answers, total, band, flagged_at, acknowledged_at
@@ -184,52 +200,54 @@ def _assignments(rows, tz):
                     "id": uid(feedback_uuid),
                     "author": person(author_uuid, author_name),
                     "body": body,
-                    "created_at": when(moment(feedback_at), tz),
+                    "created_at": at(feedback_at, tz),
                 }
             )
     return answers
 
 
-@functools.lru_cache(maxsize=16)
-def _wording(code, language):
-    """An instrument's texts in `language` (the key's): a page of sessions holds dozens of
-    questionnaires of two instruments."""
-    instrument = instruments.instrument(code)
-    return (
-        str(instrument.instructions),
-        tuple((value, str(label)) for value, label in instruments.SCALE),
-        tuple(str(text) for text in instrument.items),
-    )
-
-
 def questionnaire(kind, answers, total, band, flagged_at, acknowledged_at):
     """QuestionnaireSerializer's dict: the items with the answers given (None before), the
     stored total and band; None for free-text homework."""
-    instrument = instruments.instrument(kind)
-    if instrument is None:
+    if instruments.instrument(kind) is None:
         return None
-    answers = answers or []
     scored = band is not None
-    band_of = instrument.band_named(band) if scored else None
-    instructions, scale, items = _wording(instrument.code, translation.get_language())
+    return _questionnaire(
+        kind,
+        translation.get_language(),
+        tuple(answers or ()),
+        total if scored else None,
+        band if scored else None,
+        flagged_at is not None,
+        flagged_at is not None and acknowledged_at is None,
+    )
+
+
+# A page of sessions holds dozens of questionnaires of two instruments, many alike (none
+# answered yet, or the same answers): each kept per process by all it is written from. The
+# dicts are only serialized, never changed.
+@functools.lru_cache(maxsize=4096)
+def _questionnaire(code, language, answers, total, band, flagged, needs_attention):
+    instrument = instruments.instrument(code)
+    band_of = instrument.band_named(band) if band is not None else None
     return {
         "instrument": instrument.code,
         "name": instrument.name,
-        "instructions": instructions,
-        "scale": [{"value": value, "label": label} for value, label in scale],
+        "instructions": str(instrument.instructions),
+        "scale": [{"value": value, "label": str(label)} for value, label in instruments.SCALE],
         "items": [
             {
                 "number": number,
-                "text": text,
+                "text": str(text),
                 "answer": answers[number - 1] if number <= len(answers) else None,
             }
-            for number, text in enumerate(items, start=1)
+            for number, text in enumerate(instrument.items, start=1)
         ],
-        "total": total if scored else None,
-        "band": band if scored else None,
+        "total": total,
+        "band": band,
         "band_label": str(band_of.label) if band_of else None,
-        "flagged": flagged_at is not None,
-        "needs_attention": flagged_at is not None and acknowledged_at is None,
+        "flagged": flagged,
+        "needs_attention": needs_attention,
     }
 
 
@@ -241,7 +259,7 @@ def _messages(rows, tz):
                 "id": uid(uuid),
                 "author": author(provider_uuid, client_uuid, name),
                 "body": body,
-                "created_at": when(moment(created_at), tz),
+                "created_at": at(created_at, tz),
             },
         )
         for session_id, uuid, provider_uuid, client_uuid, name, body, created_at in rows
