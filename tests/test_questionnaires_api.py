@@ -150,7 +150,7 @@ def test_measures_are_for_the_care_team_and_the_client_alone(
 
 
 def test_the_wording_follows_each_requests_language(ben, client_profile, provider):
-    """The instruments' texts are kept per language (output._wording): English, then Spanish,
+    """The questionnaires are kept per language (output._questionnaire): English, then Spanish,
     then English again, each in its own."""
     session, _ = questionnaire(provider, client_profile)
     path = f"{API}/sessions/{session.uuid}/"
