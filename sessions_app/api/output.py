@@ -68,7 +68,7 @@ def sessions(rows, *, now=None):
     """SessionSerializer's dicts for ApiSessionRows, in their order."""
     tz = timezone.get_current_timezone()
     now = now or timezone.now()
-    assignments = _grouped(_assignments(rows.assignments, tz))
+    assignments = _grouped(_assignments(rows.assignments, tz, translation.get_language()))
     messages = _grouped(_messages(rows.messages, tz))
     answers = []
     for (
@@ -140,11 +140,11 @@ def sessions(rows, *, now=None):
 
 def assignment(rows):
     """AssignmentSerializer's dict for the rows of one homework item (one per feedback)."""
-    [(_, answer)] = _assignments(rows, timezone.get_current_timezone())
+    [(_, answer)] = _assignments(rows, timezone.get_current_timezone(), translation.get_language())
     return answer
 
 
-def _assignments(rows, tz):
+def _assignments(rows, tz, language):
     """(session pk, AssignmentSerializer's dict) for each assignment of the rows."""
     answers, last = [], None
     for (
@@ -188,7 +188,7 @@ def _assignments(rows, tz):
                         "submitted_at": at(submitted_at, tz),
                         "kind": kind,
                         "questionnaire": questionnaire(
-                            kind, item_answers, total, band, flagged_at, acknowledged_at
+                            kind, item_answers, total, band, flagged_at, acknowledged_at, language
                         ),
                         "feedback": feedback,
                     },
@@ -206,7 +206,7 @@ def _assignments(rows, tz):
     return answers
 
 
-def questionnaire(kind, answers, total, band, flagged_at, acknowledged_at):
+def questionnaire(kind, answers, total, band, flagged_at, acknowledged_at, language=None):
     """QuestionnaireSerializer's dict: the items with the answers given (None before), the
     stored total and band; None for free-text homework."""
     if instruments.instrument(kind) is None:
@@ -214,7 +214,7 @@ def questionnaire(kind, answers, total, band, flagged_at, acknowledged_at):
     scored = band is not None
     return _questionnaire(
         kind,
-        translation.get_language(),
+        language or translation.get_language(),
         tuple(answers or ()),
         total if scored else None,
         band if scored else None,
