@@ -1177,10 +1177,11 @@ class AttentionRow:
     client_name: str
 
 
-def needs_attention(*, viewer, limit=ATTENTION_LIMIT):
-    """Flagged questionnaires of `viewer`'s care teams not yet acknowledged, oldest first."""
-    rows = list(
-        QuestionnaireResponse.objects.visible_to(viewer)
+_needs_attention = compiled.CompiledQuery(
+    lambda provider_id, limit: (
+        QuestionnaireResponse.objects.visible_to(
+            compiled.viewer(_LISTS_USER, provider_id=provider_id)
+        )
         .needing_attention()
         .annotate(_total=Window(Count("pk")))
         .order_by("flagged_at", "pk")
@@ -1194,7 +1195,15 @@ def needs_attention(*, viewer, limit=ATTENTION_LIMIT):
             "client__user__full_name",
             "_total",
         )[:limit]
-    )
+    ),
+    _LISTS_PROVIDER,
+)
+
+
+def needs_attention(*, viewer, limit=ATTENTION_LIMIT):
+    """Flagged questionnaires of `viewer`'s care teams (a provider's) not yet acknowledged,
+    oldest first."""
+    rows = _needs_attention(viewer.provider_profile.pk, limit=limit)
     return ListSection(
         rows=[AttentionRow(*row[:-1]) for row in rows], total=rows[0][-1] if rows else 0
     )
