@@ -14,6 +14,27 @@ from sessions_app.models import Session
 from .ics import CalendarEvent, event_uid
 from .models import CalendarFeed
 
+# Stand-in values of the calendar page's compiled reads (clinic/compiled.py): never real.
+_CAL_VIEWER, _CAL_PROVIDER, _CAL_CLINIC = -1_000_201, -1_000_202, -1_000_203
+_CAL_START = dt.datetime(1901, 2, 3, 4, 5, 6, 701, tzinfo=dt.UTC)
+_CAL_END = dt.datetime(1902, 3, 4, 5, 6, 7, 702, tzinfo=dt.UTC)
+
+
+def _calendar_providers_of(provider_id, clinic_id):
+    my_clients = CareTeamMembership.objects.filter(provider_id=provider_id).values("client_id")
+    colleagues = CareTeamMembership.objects.filter(client_id__in=my_clients).values("provider_id")
+    return (
+        CareProvider.objects.filter(clinic_id=clinic_id)
+        .filter(Q(pk=provider_id) | Q(pk__in=colleagues))
+        .select_related("user")
+        .only("uuid", "clinic_id", "user__full_name", "user__email")
+        .order_by("user__full_name", "pk")
+    )
+
+
+# The calendar page's reads, compiled once per process: building them cost more than running.
+_calendar_providers = compiled.CompiledQuery(_calendar_providers_of, _CAL_VIEWER, _CAL_CLINIC)
+
 
 def calendar_providers(*, viewer):
     """Whose calendar `viewer` may open: themselves and their clinic's colleagues on their
@@ -21,15 +42,7 @@ def calendar_providers(*, viewer):
     me = viewer.provider_profile
     if me is None:
         return []
-    my_clients = CareTeamMembership.objects.filter(provider=me).values("client_id")
-    colleagues = CareTeamMembership.objects.filter(client_id__in=my_clients).values("provider_id")
-    return list(
-        CareProvider.objects.filter(clinic_id=me.clinic_id)
-        .filter(Q(pk=me.pk) | Q(pk__in=colleagues))
-        .select_related("user")
-        .only("uuid", "clinic_id", "user__full_name", "user__email")
-        .order_by("user__full_name", "pk")
-    )
+    return _calendar_providers(me.pk, me.clinic_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +70,10 @@ class CalendarSession:
         return self.status == Session.Status.CANCELLED
 
 
-def provider_calendar(*, viewer, provider, start, end):
-    """Sessions in `viewer`'s scope held by `provider` overlapping [start, end), with names."""
-    rows = (
-        Session.objects.visible_to(viewer)
-        .filter(provider=provider, starts_at__lt=end, ends_at__gt=start)
+_provider_calendar = compiled.CompiledQuery(
+    lambda viewer_id, provider_id, start, end: (
+        Session.objects.visible_to(compiled.viewer(0, provider_id=viewer_id))
+        .filter(provider_id=provider_id, starts_at__lt=end, ends_at__gt=start)
         .order_by("starts_at", "pk")
         .values_list(
             "uuid",
@@ -76,7 +88,18 @@ def provider_calendar(*, viewer, provider, start, end):
             "client__user__full_name",
             "client__user__email",
         )
-    )
+    ),
+    _CAL_VIEWER,
+    _CAL_PROVIDER,
+    _CAL_START,
+    _CAL_END,
+)
+
+
+def provider_calendar(*, viewer, provider, start, end):
+    """Sessions in `viewer`'s scope (a provider's) held by `provider` overlapping [start, end),
+    with names."""
+    rows = _provider_calendar(viewer.provider_profile.pk, provider.pk, start, end)
     return [CalendarSession(*row) for row in rows]
 
 
