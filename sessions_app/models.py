@@ -191,8 +191,13 @@ class Session(models.Model):
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("clinic")
     )
+    # Indexed by session_client_start (and the other indexes led by client), not on its own.
     client = models.ForeignKey(
-        Client, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("client")
+        Client,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("client"),
     )
     provider = models.ForeignKey(
         CareProvider,
@@ -315,7 +320,12 @@ class Session(models.Model):
         ]
         indexes = [
             models.Index(fields=["clinic", "starts_at"], name="session_clinic_start"),
-            models.Index(fields=["client", "starts_at"], name="session_client_start"),
+            # A caseload's lists, newest first: the page's order read from the index alone.
+            models.Index(
+                fields=["client", "starts_at"],
+                include=["sequence", "id"],
+                name="session_client_start",
+            ),
             models.Index(fields=["provider", "status"], name="session_provider_status"),
             models.Index(fields=["series_id"], name="session_series"),
             models.Index(fields=["status", "ends_at"], name="session_status_end"),

@@ -126,3 +126,35 @@ def test_a_missing_index_is_caught(load, mfa_not_required, client):
                     cursor.execute(f'DROP INDEX "{name}"')
         assert any("sessions_app_session" in sequential_scans(sql) for sql in queries)
         transaction.set_rollback(True)
+
+
+def scans_of(sql, table):
+    """The node types by which `sql`'s plan reads `table`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL random_page_cost = 1.1")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    found, nodes = set(), [plan[0]["Plan"]]
+    while nodes:
+        node = nodes.pop()
+        if node.get("Relation Name") == table:
+            found.add(node["Node Type"])
+        nodes.extend(node.get("Plans", []))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("path", "marker"),
+    [
+        ("/provider/sessions/", 'COUNT(*) AS "n"'),
+        ("/api/v1/sessions/", 'COUNT(*) AS "n"'),
+        ("/provider/", 'LEFT OUTER JOIN "sessions_app_readposition" _read'),
+    ],
+)
+def test_a_caseload_s_lists_read_sessions_from_an_index_alone(
+    load, mfa_not_required, client, path, marker
+):
+    """A page of a caseload's list in its order with its count, and the dashboard's unread
+    sessions: thousands of index entries read, not a heap row for each."""
+    [sql] = [sql for sql in page_queries(client, "provider", path) if marker in sql]
+    assert scans_of(sql, "sessions_app_session") == {"Index Only Scan"}
