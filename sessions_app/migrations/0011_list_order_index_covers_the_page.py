@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+CLIENT_INDEX = "sessions_app_session_client_id_ddf0f15b"  # Django's name for the FK's index
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -15,16 +17,28 @@ class Migration(migrations.Migration):
             model_name="session",
             name="session_client_start",
         ),
-        migrations.AlterField(
-            model_name="session",
-            name="client",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="sessions",
-                to="clinic.client",
-                verbose_name="client",
-            ),
+        # The lone client index goes by name: SQLite would otherwise rebuild the table for
+        # AlterField, which the clinic triggers on other tables cannot follow.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="session",
+                    name="client",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="clinic.client",
+                        verbose_name="client",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    f"DROP INDEX IF EXISTS {CLIENT_INDEX}",
+                    reverse_sql=f"CREATE INDEX {CLIENT_INDEX} ON sessions_app_session (client_id)",
+                ),
+            ],
         ),
         migrations.AddIndex(
             model_name="session",
