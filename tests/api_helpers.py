@@ -40,3 +40,26 @@ def submitted(session, client_profile):
     assignment = session.assignments.order_by("pk").first()
     services.assignment_submit(actor=client_profile.user, assignment=assignment, response="Done")
     return assignment
+
+
+def problem_of(response, status):
+    """An error answer's RFC 9457 problem details, checked for their shape and media type."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"] == f"urn:caresessions:problem:{body['code']}"
+    assert body["title"] and body["detail"]
+    return body
+
+
+def invalid_fields(response):
+    """A 400's `errors` by field path (`homework[0].title`; None for the whole request):
+    {path: [message, ...]}."""
+    body = problem_of(response, 400)
+    assert body["errors"]
+    fields = {}
+    for error in body["errors"]:
+        assert set(error) == {"field", "code", "message"} and error["code"], error
+        fields.setdefault(error["field"], []).append(error["message"])
+    return fields

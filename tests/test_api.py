@@ -113,10 +113,15 @@ def test_endpoint_status_for_each_role(
     response = getattr(caller, method)(f"{API}{path(session)}", body, format="json")
 
     assert response.status_code == expected, response.content
-    assert response["Content-Type"] == "application/json"
     if expected >= 400:
+        assert response["Content-Type"] == "application/problem+json"
         assert row_counts() == before
-        assert response.json()
+        body = response.json()
+        assert body["status"] == expected
+        assert body["type"] == f"urn:caresessions:problem:{body['code']}"
+        assert body["title"] and body["detail"]
+    else:
+        assert response["Content-Type"] == "application/json"
 
 
 def test_anonymous_is_told_how_to_authenticate(db):

@@ -7,7 +7,7 @@ import pytest
 
 from sessions_app import services
 
-from .api_helpers import API, token_client
+from .api_helpers import API, invalid_fields, token_client
 from .sessions_helpers import weekly_series
 
 NY = zoneinfo.ZoneInfo("America/New_York")
@@ -109,8 +109,7 @@ def test_other_clinics_and_other_caseloads_stay_out(
 )
 def test_bad_ranges_are_refused_with_a_message(ben, params, field, words):
     response = calendar(ben, **params)
-    assert response.status_code == 400
-    assert words in str(response.json()[field])
+    assert words in str(invalid_fields(response)[field])
 
 
 def test_ninety_two_days_are_allowed_ninety_three_are_not(ben):
@@ -122,9 +121,8 @@ def test_the_refusal_is_in_the_requesters_language(provider):
     provider.user.language = "es"
     provider.user.save()
     response = calendar(token_client(provider.user), start="2027-03-10", end="2027-03-01")
-    assert response.status_code == 400
     assert response.headers["Content-Language"] == "es"
-    assert "The last day" not in str(response.json())
+    assert "The last day" not in str(invalid_fields(response))
 
 
 def test_nobody_logged_in_gets_401(client):

@@ -15,7 +15,7 @@ from sessions_app import selectors, services
 from sessions_app.api.throttling import UserRateThrottle
 from sessions_app.models import Session
 
-from .api_helpers import API, token_client
+from .api_helpers import API, problem_of, token_client
 from .sessions_helpers import schedule
 
 START = dt.datetime(2027, 3, 1, 14, 0, tzinfo=dt.UTC)
@@ -97,7 +97,7 @@ def test_pages_past_the_last_are_404_and_an_empty_scope_is_an_empty_page(
     ben = token_client(caseload[0].provider.user)
     assert ben.get(f"{API}/sessions/", {"page_size": 4, "page": 4}).status_code == 200
     past = ben.get(f"{API}/sessions/", {"page_size": 4, "page": 5})
-    assert (past.status_code, past.json()) == (404, {"detail": "Invalid page."})
+    assert problem_of(past, 404)["detail"] == "Invalid page."
     nobody = token_client(off_team_provider.user)
     assert nobody.get(f"{API}/sessions/").json() == {
         "count": 0,
@@ -120,7 +120,7 @@ def test_a_session_out_of_scope_and_a_malformed_id_are_the_same_404(caseload, of
     outsider = token_client(off_team_provider.user)
     for path in (f"{API}/sessions/{caseload[0].uuid}/", f"{API}/sessions/not-a-uuid/"):
         response = outsider.get(path)
-        assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+        assert problem_of(response, 404)["detail"] == "Not found."
 
 
 # --- the throttle ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 
 from sessions_app import services
 
-from .api_helpers import API, schedule_body, token_client
+from .api_helpers import API, invalid_fields, problem_of, schedule_body, token_client
 from .sessions_helpers import schedule
 
 
@@ -26,28 +26,28 @@ def speaking(user, language):
 def test_a_spanish_speaker_gets_a_spanish_409(provider, closed):
     api = speaking(provider.user, "es")
     response = api.post(f"{API}/sessions/{closed.uuid}/close/", {}, format="json")
-    assert response.status_code == 409
-    assert response.json() == {"detail": "Esta sesión ya está cerrada.", "code": "already_closed"}
+    body = problem_of(response, 409)
+    assert (body["detail"], body["code"]) == ("Esta sesión ya está cerrada.", "already_closed")
     assert response["Content-Language"] == "es"
 
 
 def test_a_spanish_speaker_gets_spanish_400s(provider, client_profile):
     api = speaking(provider.user, "es")
     missing = api.post(f"{API}/sessions/", {"client": str(client_profile.uuid)}, format="json")
-    assert missing.status_code == 400
-    assert missing.json()["starts_at"] == ["Este campo es requerido."]  # DRF's own Spanish
+    assert invalid_fields(missing)["starts_at"] == ["Este campo es requerido."]  # DRF's own
     backwards = schedule_body(client_profile, starts_at="2027-03-08T09:00")
     backwards["ends_at"] = "2027-03-01T09:00"
     refused = api.post(f"{API}/sessions/", backwards, format="json")
-    assert refused.status_code == 400
-    assert refused.json() == {"ends_at": ["La sesión debe terminar después de empezar."]}
+    assert invalid_fields(refused) == {"ends_at": ["La sesión debe terminar después de empezar."]}
+    assert problem_of(refused, 400)["detail"] == "La sesión debe terminar después de empezar."
 
 
 def test_a_spanish_speaker_gets_a_spanish_403(client_profile):
     api = speaking(client_profile.user, "es")
     response = api.post(f"{API}/sessions/", schedule_body(client_profile), format="json")
-    assert response.status_code == 403
-    assert response.json() == {"detail": "Solo los profesionales de atención pueden hacer esto."}
+    body = problem_of(response, 403)
+    assert body["detail"] == "Solo los profesionales de atención pueden hacer esto."
+    assert body["code"] == "permission_denied"
 
 
 def test_the_chosen_language_wins_over_the_browsers(provider, closed):

@@ -6,7 +6,7 @@ import pytest
 
 from sessions_app import services
 
-from .api_helpers import API, token_client
+from .api_helpers import API, invalid_fields, token_client
 from .sessions_helpers import schedule
 
 START = dt.datetime(2027, 3, 1, 14, 0, tzinfo=dt.UTC)  # Monday 09:00 in New York
@@ -50,8 +50,7 @@ def test_page_size_up_to_100(ben, provider, client_profile, page_size, count):
 )  # fmt: skip
 def test_malformed_page_parameters_are_400(ben, session, params):
     response = ben.get(f"{API}/sessions/", params)
-    assert response.status_code == 400
-    assert set(response.json()) <= {"page", "page_size"}
+    assert set(invalid_fields(response)) <= {"page", "page_size"}
 
 
 def test_page_past_the_last_is_404(ben, session):
@@ -142,8 +141,7 @@ def test_filters_combine_with_visibility(mixed, client_profile, other_client):
 )
 def test_bad_filter_value_is_400(ben, session, params):
     response = ben.get(f"{API}/sessions/", params)
-    assert response.status_code == 400
-    assert set(response.json()) == set(params)
+    assert set(invalid_fields(response)) == set(params)
 
 
 # --- query counts ----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from sessions_app.models import (
     SessionChange,
 )
 
-from .api_helpers import API, schedule_body, submitted, token_client
+from .api_helpers import API, invalid_fields, schedule_body, submitted, token_client
 from .sessions_helpers import schedule, weekly_series
 
 NY = zoneinfo.ZoneInfo("America/New_York")
@@ -130,8 +130,7 @@ def test_meeting_defaults_and_none(ben, client_profile):
 )
 def test_bad_meeting_is_400_and_schedules_nothing(ben, client_profile, meeting, field):
     response = post(ben, "/sessions/", schedule_body(client_profile, repeat=2, meeting=meeting))
-    assert response.status_code == 400, response.content
-    assert field in response.json()["meeting"]
+    assert f"meeting.{field}" in invalid_fields(response)
     assert not Session.objects.exists()
 
 
@@ -183,8 +182,7 @@ def test_a_cancelled_session_is_not_in_the_way(ben, provider, client_profile):
 @pytest.mark.parametrize("value", ["yes", 1, None])
 def test_allow_overlap_is_a_boolean(ben, client_profile, value):
     response = post(ben, "/sessions/", schedule_body(client_profile, allow_overlap=value))
-    assert response.status_code == 400
-    assert set(response.json()) == {"allow_overlap"}
+    assert set(invalid_fields(response)) == {"allow_overlap"}
 
 
 # --- PATCH: changes --------------------------------------------------------------------------
@@ -271,8 +269,7 @@ def test_patch_into_another_providers_session_needs_allow_overlap(
 def test_period_change_after_the_start_is_400(ben, session):
     before = snapshot()
     response = patch(ben, session, {"ends_at": "2099-01-01T09:00"})
-    assert response.status_code == 400
-    assert "starts_at" in response.json()
+    assert "starts_at" in invalid_fields(response)
     assert snapshot() == before
     # What may still change: the meeting, here inside the session's period.
     meeting = {"starts_at": (session.starts_at + dt.timedelta(hours=1)).isoformat()}
@@ -359,8 +356,7 @@ def test_status_cancelled_filters_the_list(ben, provider, client_profile):
 def test_cancel_without_a_reason_is_400(ben, provider, client_profile, body):
     [session] = series(provider, client_profile, repeat=1)
     response = cancel(ben, session, body)
-    assert response.status_code == 400
-    assert set(response.json()) == {"reason"}
+    assert set(invalid_fields(response)) == {"reason"}
     assert Session.objects.get().status == "open"
 
 
@@ -413,8 +409,7 @@ def test_homework_due_outside_the_period_is_400(ben, provider, client_profile):
     path = f"/sessions/{session.uuid}/assignments/"
     for due in ("2027-03-01T09:00", "2027-03-08T09:01", "2027-02-01T09:00"):
         response = post(ben, path, {"title": "Walk", "due_at": due})
-        assert response.status_code == 400, due
-        assert set(response.json()) == {"due_at"}
+        assert set(invalid_fields(response)) == {"due_at"}, due
     assert post(ben, path, {"title": "Walk", "due_at": "2027-03-08T09:00"}).status_code == 201
     homework = [{"title": "Read", "due_at": "2027-04-01T09:00"}]
     body = schedule_body(client_profile, starts_at="2027-03-08T09:00", ends_at="2027-03-15T09:00")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from sessions_app import services
 from sessions_app.models import Session
 
-from .api_helpers import API, schedule_body, submitted, token_client
+from .api_helpers import API, invalid_fields, problem_of, schedule_body, submitted, token_client
 from .rows import row_counts
 from .sessions_helpers import complete, schedule
 
@@ -162,9 +162,9 @@ def test_due_time_moves_with_each_session(ben, client_profile):
 def _schedule_refused(caller, body):
     before = row_counts()
     response = post(caller, "/sessions/", body)
-    assert response.status_code == 400, response.content
+    errors = invalid_fields(response)
     assert row_counts() == before
-    return response.json()
+    return errors
 
 
 @pytest.mark.parametrize("repeat", [0, 53, -1, "3", 2.5, True, None])
@@ -239,11 +239,12 @@ def test_series_beyond_the_calendar_is_refused_not_a_server_error(ben, client_pr
 
 @pytest.mark.parametrize("title", ["", "   ", "\t\n", "x" * 201, 7, None, "a\x00b"])
 def test_bad_homework_title_is_refused(ben, client_profile, session, title):
-    _schedule_refused(ben, schedule_body(client_profile, homework=[{"title": title}]))
+    homework = [{"title": "Walk"}, {"title": title}]
+    errors = _schedule_refused(ben, schedule_body(client_profile, homework=homework))
+    assert list(errors) == ["homework[1].title"]  # the item's path, as a client names it
     before = row_counts()
     response = post(ben, f"/sessions/{session.uuid}/assignments/", {"title": title})
-    assert response.status_code == 400
-    assert "title" in response.json()
+    assert "title" in invalid_fields(response)
     assert row_counts() == before
 
 
@@ -260,7 +261,7 @@ def test_message_length(ben, session, length, status):
     response = post(ben, f"/sessions/{session.uuid}/messages/", {"body": "m" * length})
     assert response.status_code == status
     if status == 400:
-        assert "body" in response.json()
+        assert "body" in invalid_fields(response)
         assert row_counts() == before
 
 
@@ -284,13 +285,14 @@ def test_body_that_is_not_json_is_400(ben, session):
     response = ben.post(
         f"{API}/sessions/{session.uuid}/messages/", "{not json", content_type="application/json"
     )
-    assert response.status_code == 400
-    assert "detail" in response.json()
+    body = problem_of(response, 400)
+    assert body["code"] == "parse_error"
+    assert body["errors"] == [{"field": None, "code": "parse_error", "message": body["detail"]}]
 
 
 def test_form_encoded_body_is_415(ben, session):
     response = ben.post(f"{API}/sessions/{session.uuid}/messages/", {"body": "Hi"})
-    assert response.status_code == 415
+    assert problem_of(response, 415)["code"] == "unsupported_media_type"
 
 
 # --- homework, feedback, messages ------------------------------------------------------------
@@ -335,8 +337,7 @@ def test_feedback_on_unsubmitted_homework_is_refused(ben, session):
     assignment = session.assignments.order_by("pk").first()
     before = row_counts()
     response = post(ben, f"/assignments/{assignment.uuid}/feedback/", {"body": "Early"})
-    assert response.status_code == 400
-    assert "body" in response.json()
+    assert "body" in invalid_fields(response)
     assert row_counts() == before
 
 
@@ -369,8 +370,7 @@ def test_close_a_ready_session(ben, session, client_profile, provider):
 def test_closing_an_unready_session_lists_the_unfinished_homework(ben, session, client_profile):
     submitted(session, client_profile)  # completed, but no feedback yet
     response = post(ben, f"/sessions/{session.uuid}/close/", {})
-    assert response.status_code == 409
-    body = response.json()
+    body = problem_of(response, 409)
     assert body["code"] == "not_ready"
     assert body["detail"]
     assert sorted(body["unfinished"]) == sorted(str(a.uuid) for a in session.assignments.all())
@@ -383,8 +383,7 @@ def test_forcing_a_close_needs_a_note(ben, session, note):
     body = {"force": True} if note is None else {"force": True, "note": note}
     before = row_counts()
     response = post(ben, f"/sessions/{session.uuid}/close/", body)
-    assert response.status_code == 400
-    assert "note" in response.json()
+    assert "note" in invalid_fields(response)
     assert row_counts() == before
     session.refresh_from_db()
     assert session.is_open
@@ -403,8 +402,7 @@ def test_forced_close_keeps_the_note(ben, session):
 def test_closing_twice_is_409_already_closed(ben, session):
     post(ben, f"/sessions/{session.uuid}/close/", {"force": True, "note": "Done."})
     response = post(ben, f"/sessions/{session.uuid}/close/", {"force": True, "note": "Again."})
-    assert response.status_code == 409
-    assert response.json()["code"] == "already_closed"
+    assert problem_of(response, 409)["code"] == "already_closed"
     session.refresh_from_db()
     assert session.close_note == "Done."
 

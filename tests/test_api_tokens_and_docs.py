@@ -373,24 +373,78 @@ def test_schema_has_every_endpoint_of_the_design(schema):
     }
 
 
+PROBLEM = "application/problem+json"
+# The GET operations that take query parameters able to fail (filters, pages): only they 400.
+GETS_THAT_PARSE = {
+    "/api/v1/calendar/",
+    "/api/v1/clients/",
+    "/api/v1/sessions/",
+    "/api/v1/sessions/{id}/messages/",
+}
+
+
+def _schema_ref(content):
+    return content["schema"]["$ref"].rsplit("/", 1)[1]
+
+
 def test_schema_documents_every_body_and_error_status(schema):
     for path, item in schema["paths"].items():
         for method, operation in item.items():
-            statuses = set(operation["responses"])
+            responses = operation["responses"]
+            statuses = set(responses)
             where = f"{method.upper()} {path}"
             assert {"401", "403", "429"} <= statuses, where
-            assert any(s.startswith("2") for s in statuses), where
+            [success] = [s for s in statuses if s.startswith("2")]
+            assert responses[success]["content"]["application/json"]["examples"], where
             if "{id}" in path:
                 assert "404" in statuses, where
             if method in {"post", "patch"}:
-                assert operation["requestBody"]["content"]["application/json"]["schema"], where
-                # Every write: its state conflicts, the Idempotency-Key and its reuse (422).
-                assert {"400", "409", "422"} <= statuses, where
+                body = operation["requestBody"]["content"]["application/json"]
+                assert body["schema"] and body["examples"], where
+                # Every write: its state conflicts, a body not JSON, the Idempotency-Key's reuse.
+                assert {"400", "409", "415", "422"} <= statuses, where
                 headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
                 assert headers == ["Idempotency-Key"], where
-            for status, response in operation["responses"].items():
+            else:
+                assert ("400" in statuses) == (path in GETS_THAT_PARSE), where
+            for status, response in responses.items():
                 assert response["description"], (where, status)
-                assert response["content"]["application/json"]["schema"], (where, status)
+                if status.startswith("2"):
+                    continue
+                # Errors: problem details only, each with examples of its own status.
+                [(media_type, content)] = response["content"].items()
+                assert media_type == PROBLEM, (where, status)
+                expected = "ValidationProblem" if status == "400" else "Problem"
+                assert _schema_ref(content) == expected, (where, status)
+                assert content["examples"], (where, status)
+                for example in content["examples"].values():
+                    assert example["value"]["status"] == int(status), (where, status)
+
+
+def test_schema_declares_location_and_rate_limit_headers(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation["responses"].items():
+                headers = set(response.get("headers", {}))
+                where = (method, path, status)
+                if status == "401":
+                    assert not headers, where  # refused before the throttle counts
+                    continue
+                assert {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} <= headers
+                assert ("Location" in headers) == (status == "201"), where
+                assert ("Retry-After" in headers) == (status == "429"), where
+    assert schema["components"]["headers"]["Location"]["required"] is True
+
+
+def test_schema_errors_share_one_problem_component(schema):
+    components = schema["components"]["schemas"]
+    problem = components["Problem"]
+    assert problem["required"] == ["type", "title", "status", "detail", "code"]
+    validation = components["ValidationProblem"]
+    assert set(validation["required"]) == {"type", "title", "status", "detail", "code", "errors"}
+    field_error = components[validation["properties"]["errors"]["items"]["$ref"].rsplit("/")[-1]]
+    assert field_error["required"] == ["field", "code", "message"]
+    assert field_error["properties"]["field"]["nullable"] is True
 
 
 def test_schema_describes_the_session_shape(schema):
@@ -411,8 +465,13 @@ def test_schema_describes_the_session_shape(schema):
     }
     status = session["status"]["$ref"].rsplit("/", 1)[1]
     assert set(schema["components"]["schemas"][status]["enum"]) == {"open", "closed", "cancelled"}
-    meeting = session["meeting"]["allOf"][0]["$ref"].rsplit("/", 1)[1]
-    assert session["meeting"]["nullable"] is True
+    # Nullable references as strict OpenAPI 3.0 validators accept null: oneOf it or Null.
+    meeting_ref, null_ref = session["meeting"]["oneOf"]
+    assert session["closed_by"]["oneOf"][1] == null_ref == {"$ref": "#/components/schemas/Null"}
+    assert schema["components"]["schemas"]["Null"]["enum"] == [None]
+    meeting = meeting_ref["$ref"].rsplit("/", 1)[1]
+    # Every member the server always sends is required, for generated clients.
+    assert set(schema["components"]["schemas"]["Session"]["required"]) == set(session)
     assert set(schema["components"]["schemas"][meeting]["properties"]) == {
         "starts_at",
         "minutes",

@@ -369,14 +369,17 @@ def page_accepted(response):
 
 
 def api_accepted(response, ok):
-    """True for a success status in `ok`; False for 400 with a JSON object of field errors
-    or 409 with the conflict. Anything else fails. Always JSON."""
+    """True for a success status in `ok`; False for a 400 problem listing the invalid values
+    or a 409 problem with the conflict. Anything else fails. Always JSON."""
     assert response.status_code in (*ok, 400, 409), (response.status_code, response.content[:500])
-    assert response["Content-Type"].split(";")[0] == "application/json"
+    if response.status_code in ok:
+        assert response["Content-Type"].split(";")[0] == "application/json"
+    else:
+        assert response["Content-Type"] == "application/problem+json"
     body = response.json()
     if response.status_code == 400:
-        assert isinstance(body, dict) and body, body
-        assert all(isinstance(errors, list | dict) for errors in body.values()), body
+        assert body["status"] == 400 and body["errors"], body
+        assert all(error["code"] and error["message"] for error in body["errors"]), body
     elif response.status_code == 409:
         assert body["code"] in {"session_closed", "already_closed", "not_ready", "feedback_given"}
     event(f"{response.status_code}")
@@ -1142,9 +1145,9 @@ def test_session_filter_serializer(
     with rolled_back():
         response = api.get("/api/v1/sessions/", params)
         if response.status_code == 404:
-            # Only a page past the last one (DESIGN.md section 6), as JSON.
+            # Only a page past the last one (DESIGN.md section 6), as a problem.
             assert "page" in params
-            assert response["Content-Type"].split(";")[0] == "application/json"
+            assert response["Content-Type"] == "application/problem+json"
         elif api_accepted(response, (200,)):
             visible = {str(s.uuid) for s in Session.objects.visible_to(person.user)}
             assert {s["id"] for s in response.json()["results"]} <= visible
@@ -1207,4 +1210,10 @@ def test_an_escaped_lone_surrogate_in_a_choice_is_refused(provider, client_profi
     }
     response = send_json(api, "/api/v1/sessions/", body, ascii_only=True)
     assert response.status_code == 400
-    assert response.json() == {"homework_applies_to": ["Choose 'all' or 'first'."]}
+    assert response.json()["errors"] == [
+        {
+            "field": "homework_applies_to",
+            "code": "invalid_choice",
+            "message": "Choose 'all' or 'first'.",
+        }
+    ]

@@ -353,4 +353,4 @@ def test_a_page_number_past_any_list_shows_the_last_page_and_the_api_says_404(
     assert len(soup.select("main table tbody tr")) == 5
     api = login(provider.user).get(reverse("api:session-list"), {"page": page_number})
     assert api.status_code == 404
-    assert api.json() == {"detail": "Invalid page."}
+    assert (api.json()["code"], api.json()["detail"]) == ("not_found", "Invalid page.")

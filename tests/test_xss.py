@@ -288,10 +288,12 @@ def assert_safe(response, expected=(), *, admin=False):
 
 
 def assert_json(response, status=None):
-    """An API answer is JSON, and browsers are told never to guess otherwise."""
+    """An API answer is JSON (a refusal: problem details, RFC 9457), and browsers are told
+    never to guess otherwise."""
     if status is not None:
         assert response.status_code == status, response.content[:500]
-    assert response["Content-Type"].split(";")[0] == "application/json"
+    json_type = "application/problem+json" if response.status_code >= 400 else "application/json"
+    assert response["Content-Type"].split(";")[0] == json_type
     assert response["X-Content-Type-Options"] == "nosniff"
     return response.json()
 

@@ -10,12 +10,12 @@ from django.http import HttpResponse
 from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from sessions_app.models import IdempotencyRecord
 
-from . import serializers as s
 from .errors import CodedError
+from .schema import problems
 
 HEADER = "Idempotency-Key"
 KEY_MAX = 255
@@ -176,16 +176,13 @@ KEY_PARAMETER = OpenApiParameter(
     "`idempotency_key_in_use`. A key longer than 255 characters, or not printable ASCII, is "
     "400.",
 )
-KEY_REUSED = OpenApiResponse(
-    s.CodedErrorSerializer,
-    description="`idempotency_key_reused`: the Idempotency-Key was used for another request.",
-)
 
 
 def extend_write_schema(*, parameters=(), responses, **kwargs):
-    """extend_schema for a POST or PATCH: the Idempotency-Key header and its 422."""
+    """extend_schema for a POST or PATCH: the Idempotency-Key header and its 422, and 415 for
+    a body that is not JSON."""
     return extend_schema(
         parameters=[*parameters, KEY_PARAMETER],
-        responses={**responses, 422: KEY_REUSED},
+        responses={**responses, **problems(415, 422)},
         **kwargs,
     )

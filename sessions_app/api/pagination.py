@@ -56,6 +56,13 @@ class Pagination(PageNumberPagination):
             note_listed(object_type, [row["id"] for row in data], self.page.paginator.count)
         return super().get_paginated_response(data)
 
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        # What the schema's examples show around their one row: a page of one.
+        for name, example in (("count", 1), ("next", None), ("previous", None)):
+            paginated["properties"][name]["example"] = example
+        return paginated
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         descriptions = {
@@ -63,7 +70,8 @@ class Pagination(PageNumberPagination):
             self.page_size_query_param: f"Results per page: default {self.page_size}, "
             f"at most {self.max_page_size} (a larger value gives {self.max_page_size}).",
         }
+        defaults = {self.page_query_param: 1, self.page_size_query_param: self.page_size}
         for parameter in parameters:
-            parameter["schema"]["minimum"] = 1
+            parameter["schema"].update(minimum=1, default=defaults[parameter["name"]])
             parameter["description"] = descriptions[parameter["name"]]
         return parameters

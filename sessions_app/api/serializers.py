@@ -155,6 +155,8 @@ class MeetingSerializer(serializers.Serializer):
 
 class SessionSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid")
+    # Declared: the model field's bounds depend on the database (the schema must not).
+    sequence = serializers.IntegerField(help_text="The session's place in its series, from 1.")
     number = serializers.IntegerField(
         help_text="The session's number in the client's care: continues across series."
     )
@@ -267,12 +269,24 @@ class ClientSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "email", "care_team"]
 
 
-class CodedErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+class FieldErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        allow_null=True,
+        help_text="Where, as a path: `ends_at`, `meeting.starts_at`, `homework[0].title`, or "
+        "the query parameter's name; null for the request as a whole.",
+    )
+    code = serializers.CharField(help_text="Stable, for programs: `required`, `invalid`...")
+    message = serializers.CharField(help_text="For people, in the requester's language.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details: the body of every error of the API."""
+
+    type = serializers.CharField(help_text="`urn:caresessions:problem:` and the `code`.")
+    title = serializers.CharField(help_text="The kind of problem, for people.")
+    status = serializers.IntegerField(help_text="The HTTP status code.")
+    detail = serializers.CharField(help_text="This occurrence, for people.")
     code = serializers.CharField(help_text="Stable, for programs; `detail` is for people.")
-
-
-class ConflictSerializer(CodedErrorSerializer):
     unfinished = serializers.ListField(
         child=serializers.UUIDField(),
         required=False,
@@ -285,8 +299,18 @@ class ConflictSerializer(CodedErrorSerializer):
     )
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+class ValidationProblemSerializer(serializers.Serializer):
+    """A 400: the problem, with each invalid value of the request in `errors`."""
+
+    type = serializers.CharField(help_text="`urn:caresessions:problem:` and the `code`.")
+    title = serializers.CharField(help_text="The kind of problem, for people.")
+    status = serializers.IntegerField(help_text="400.")
+    detail = serializers.CharField(help_text="This occurrence, for people.")
+    code = serializers.CharField(
+        help_text="`invalid` (the values), `parse_error` (not JSON, or nested too deep) or "
+        "`idempotency_key_invalid`."
+    )
+    errors = FieldErrorSerializer(many=True)
 
 
 # Input fields take exactly the JSON types the schema documents; DRF's would coerce "true".

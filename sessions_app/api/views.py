@@ -3,11 +3,12 @@
 import datetime as dt
 import uuid
 
-from django.conf import settings
+import orjson
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -16,49 +17,46 @@ from rest_framework.views import APIView
 from clinic.permissions import require_client, require_provider
 from sessions_app import selectors, services
 
-from . import output
+from . import examples as ex
+from . import output, schema
 from . import serializers as s
 from .idempotency import IdempotentWrites, extend_write_schema
+from .schema import EVERYONE, PAGE_INVALID, problems
+from .throttling import rate_limit_headers
 
-NOT_LOGGED_IN = OpenApiResponse(s.ErrorSerializer, description="Not logged in.")
-FORBIDDEN = OpenApiResponse(s.ErrorSerializer, description="Your role may not do this.")
-NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description="Not found, or not visible to you.")
-PAGE_NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description="A page past the last one.")
-BAD_INPUT = OpenApiResponse(
-    {
-        "description": "Field errors by field name (`non_field_errors` for the request as a "
-        "whole; nested lists and objects for homework items), or a `detail` when the body is "
-        "not JSON.",
-        "anyOf": [
-            {"$ref": "#/components/schemas/Error"},
-            {
-                "type": "object",
-                "additionalProperties": {"anyOf": [{"type": "array"}, {"type": "object"}]},
-            },
-        ],
-    },
-    description="Bad input.",
-    examples=[
-        OpenApiExample("Field errors", {"ends_at": ["The session must end after it starts."]})
-    ],
+CONFLICT_CODES = {
+    "session_closed": "a closed session is read-only",
+    "session_cancelled": "so is a cancelled one",
+    "already_closed": "the session is closed already",
+    "not_ready": "homework unfinished: its ids in `unfinished`",
+    "feedback_given": "an answer with feedback can no longer be edited",
+    "not_started": "homework opens when its session starts",
+    "overlap": "a session of the client with the same provider is in the way: their ids in "
+    "`sessions`",
+    "overlap_other_provider": "the same with another provider",
+    "idempotency_key_in_use": "a request with this Idempotency-Key is still being answered",
+}
+
+
+def conflict(*codes, example):
+    """The 409 of an operation: the codes it can answer, and an example of one."""
+    listed = "; ".join(f"`{code}` ({CONFLICT_CODES[code]})" for code in codes)
+    return schema.conflict(f"The state forbids it: {listed}.", example)
+
+
+CLOSED = schema.problem_example(
+    409, "session_closed", "This session is closed: it can be read but not changed."
 )
-CONFLICT = OpenApiResponse(
-    s.ConflictSerializer,
-    description="The session's state forbids it: `session_closed` (a closed session is "
-    "read-only), `session_cancelled` (so is a cancelled one), `already_closed`, `not_ready` "
-    "(with the `unfinished` assignment ids), `feedback_given` (an answer with feedback can no "
-    "longer be edited), `not_started` (homework opens when its session starts), `overlap` and "
-    "`overlap_other_provider` (with the ids of the `sessions` in the way), or "
-    "`idempotency_key_in_use` (a request with this Idempotency-Key is still being answered).",
-)
-THROTTLED = OpenApiResponse(
-    s.ErrorSerializer,
-    description=f"Too many requests (at most {settings.API_THROTTLE_USER} per user): "
-    "see Retry-After.",
-)
-COMMON = {401: NOT_LOGGED_IN, 403: FORBIDDEN, 429: THROTTLED}
-# What a write to one session or homework item may answer besides success.
-OBJECT_WRITE_ERRORS = {400: BAD_INPUT, 404: NOT_FOUND, 409: CONFLICT, **COMMON}
+OBJECT_CODES = ("session_closed", "session_cancelled", "idempotency_key_in_use")
+
+
+def field_errors(description, *errors):
+    return schema.bad_input(
+        f"{description} Each invalid value is in `errors`, named by its path "
+        "(`homework[0].title`); a body that is not JSON or is nested too deep is "
+        "`parse_error`, a malformed Idempotency-Key `idempotency_key_invalid`.",
+        schema.invalid_example(*errors),
+    )
 
 
 def parse_uuid(value):
@@ -97,6 +95,12 @@ class RequesterMixin(IdempotentWrites):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        rate_limit_headers(request, response)
+        if response.status_code == status.HTTP_201_CREATED and "Location" not in response:
+            # A replayed answer (Idempotency-Key) has no data: its stored body instead.
+            data = getattr(response, "data", None)
+            body = orjson.loads(response.content) if data is None else data
+            response["Location"] = request.build_absolute_uri(self.location(body))
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # while the clinic's time zone and the language are active
         timezone.deactivate()
@@ -105,6 +109,27 @@ class RequesterMixin(IdempotentWrites):
             translation.activate(self._language_before)
         return response
 
+    def location(self, body):
+        """The path a 201's Location names: its object's API address, or its session's."""
+        raise NotImplementedError
+
+
+def session_path(session_id):
+    return reverse("api:session-detail", kwargs={"id": str(session_id)})
+
+
+PAST_LAST = OpenApiResponse(
+    s.ProblemSerializer,
+    description="A page past the last one (`not_found`).",
+    examples=[schema.problem_example(404, "not_found", "Invalid page.")],
+)
+BOTH_ROLES = schema.forbidden(
+    "Two-factor authentication is required for care providers and staff: activate an "
+    "authenticator app at /accounts/2fa/totp/activate/ first."
+)
+PROVIDERS_ONLY = schema.forbidden("Only care providers can do this.")
+CLIENTS_ONLY = schema.forbidden("Only clients can do this.")
+
 
 class MeView(RequesterMixin, APIView):
     @extend_schema(
@@ -112,9 +137,22 @@ class MeView(RequesterMixin, APIView):
         description="Your provider or client id (the one the other endpoints use), your role "
         "and your clinic with its time zone. 404 for an account with neither role.",
         responses={
-            200: OpenApiResponse(s.MeSerializer, description="You."),
-            404: NOT_FOUND,
-            **COMMON,
+            200: OpenApiResponse(
+                s.MeSerializer,
+                description="You.",
+                examples=[
+                    ex.answer(
+                        "Ava",
+                        {
+                            **ex.AVA,
+                            "email": "ava@northside.example",
+                            "role": "provider",
+                            "clinic": ex.CLINIC,
+                        },
+                    )
+                ],
+            ),
+            **problems(*EVERYONE, 404, e403=BOTH_ROLES),
         },
     )
     def get(self, request):
@@ -135,10 +173,32 @@ class CalendarView(RequesterMixin, APIView):
         parameters=[s.CalendarQuerySerializer],
         responses={
             200: OpenApiResponse(
-                s.CalendarMeetingSerializer(many=True), description="The meetings, by start."
+                s.CalendarMeetingSerializer(many=True),
+                description="The meetings, by start.",
+                examples=[
+                    ex.answer(
+                        "A week",
+                        {
+                            **ex.MEETING,
+                            "session": ex.SESSION_ID,
+                            "number": 4,
+                            "status": "open",
+                            "client": ex.CHLOE,
+                            "provider": ex.AVA,
+                            "ends_at": "2027-03-01T09:50:00-05:00",
+                        },
+                    )
+                ],
             ),
-            400: BAD_INPUT,
-            **COMMON,
+            **problems(
+                *EVERYONE,
+                e400=field_errors(
+                    "A missing, malformed or reversed range, or one of more than "
+                    f"{s.CALENDAR_DAYS_MAX} days.",
+                    ("end", "too_long", "Ask for 92 days at most; this asks for 120."),
+                ),
+                e403=BOTH_ROLES,
+            ),
         },
     )
     def get(self, request):
@@ -165,10 +225,21 @@ class ClientListView(RequesterMixin, generics.ListAPIView):
         description="The clients on whose care team you are, with their care team. "
         "Clients get 403.",
         responses={
-            200: OpenApiResponse(s.ClientSerializer(many=True), description="A page of clients."),
-            400: BAD_INPUT,
-            404: PAGE_NOT_FOUND,
-            **COMMON,
+            200: OpenApiResponse(
+                s.ClientSerializer(many=True),
+                description="A page of clients.",
+                examples=[
+                    ex.answer(
+                        "Ava's clients",
+                        {
+                            **ex.CHLOE,
+                            "email": "chloe@northside.example",
+                            "care_team": [ex.AVA, ex.BEN],
+                        },
+                    )
+                ],
+            ),
+            **problems(*EVERYONE, e400=PAGE_INVALID, e403=PROVIDERS_ONLY, e404=PAST_LAST),
         },
     )
     def get(self, request, *args, **kwargs):
@@ -214,10 +285,20 @@ class SessionListView(RequesterMixin, generics.ListAPIView):
         "client their own. Ordered by start. A filter value that does not parse is 400.",
         parameters=[s.SessionFilterSerializer],
         responses={
-            200: OpenApiResponse(s.SessionSerializer(many=True), description="A page of sessions."),
-            400: BAD_INPUT,
-            404: PAGE_NOT_FOUND,
-            **COMMON,
+            200: OpenApiResponse(
+                s.SessionSerializer(many=True),
+                description="A page of sessions.",
+                examples=[ex.answer("Chloe's session", ex.SESSION)],
+            ),
+            **problems(
+                *EVERYONE,
+                e400=field_errors(
+                    "A filter, `page` or `page_size` that does not parse.",
+                    ("status", "invalid_choice", '"later" is not a valid choice.'),
+                ),
+                e403=BOTH_ROLES,
+                e404=PAST_LAST,
+            ),
         },
     )
     def get(self, request, *args, **kwargs):
@@ -236,11 +317,64 @@ class SessionListView(RequesterMixin, generics.ListAPIView):
         "`overlap_other_provider` with another provider unless `allow_overlap`. Clients get "
         "403.",
         request=s.ScheduleInSerializer,
+        examples=[
+            ex.request(
+                "Two weekly sessions with homework",
+                {
+                    "client": ex.CHLOE["id"],
+                    "starts_at": "2027-03-01T09:00",
+                    "ends_at": "2027-03-08T09:00",
+                    "repeat": 2,
+                    "homework": [
+                        {
+                            "title": "Thought record",
+                            "instructions": ex.ASSIGNMENT["instructions"],
+                        }
+                    ],
+                    "meeting": {"starts_at": "2027-03-01T09:00", "minutes": 50, "place": "Room 2"},
+                },
+            )
+        ],
         responses={
-            201: OpenApiResponse(s.ScheduledSerializer, description="The series, in order."),
-            400: BAD_INPUT,
-            409: CONFLICT,
-            **COMMON,
+            201: OpenApiResponse(
+                s.ScheduledSerializer,
+                description="The series, in order; Location names its first session.",
+                examples=[
+                    ex.answer(
+                        "The series",
+                        {
+                            "series_id": ex.SERIES_ID,
+                            "sessions": [
+                                {**ex.SESSION, "timing": "upcoming", "messages": []},
+                                ex.NEXT_SESSION,
+                            ],
+                        },
+                        status=201,
+                    )
+                ],
+            ),
+            **problems(
+                *EVERYONE,
+                e400=field_errors(
+                    "An unknown client or provider, one outside the care team, an end not "
+                    "after the start, a meeting or homework due outside the period.",
+                    ("ends_at", "invalid", "The session must end after it starts."),
+                    ("homework[0].title", "invalid", "The homework title cannot be empty."),
+                ),
+                e403=PROVIDERS_ONLY,
+                e409=conflict(
+                    "overlap",
+                    "overlap_other_provider",
+                    "idempotency_key_in_use",
+                    example=schema.problem_example(
+                        409,
+                        "overlap",
+                        "This overlaps Session 4 (3/1/2027 to 3/8/2027) with Ava Thompson: a "
+                        "client cannot have two sessions with the same provider at once.",
+                        sessions=[ex.SESSION_ID],
+                    ),
+                ),
+            ),
         },
     )
     def post(self, request):
@@ -263,6 +397,9 @@ class SessionListView(RequesterMixin, generics.ListAPIView):
         rows = selectors.api_session_rows(session_ids=[x.pk for x in sessions])
         body = {"series_id": str(sessions[0].series_id), "sessions": output.sessions(rows)}
         return Response(body, status=status.HTTP_201_CREATED)
+
+    def location(self, body):
+        return session_path(body["sessions"][0]["id"])
 
 
 def meeting_spec(data):
@@ -296,9 +433,12 @@ class SessionDetailView(SessionObjectMixin, APIView):
         description="404 for a session you may not see (and for a malformed id).",
         parameters=[ID],
         responses={
-            200: OpenApiResponse(s.SessionSerializer, description="The session."),
-            404: NOT_FOUND,
-            **COMMON,
+            200: OpenApiResponse(
+                s.SessionSerializer,
+                description="The session.",
+                examples=[ex.answer("Session 4", ex.SESSION)],
+            ),
+            **problems(*EVERYONE, 404, e403=BOTH_ROLES),
         },
     )
     def get(self, request, id):
@@ -318,12 +458,44 @@ class SessionDetailView(SessionObjectMixin, APIView):
         "new period meets another session of the client. Clients get 403.",
         parameters=[ID],
         request=s.SessionChangeInSerializer,
+        examples=[
+            ex.request(
+                "Move the meeting, this session only",
+                {"meeting": {"starts_at": "2027-03-02T15:00", "minutes": 50, "place": "Room 4"}},
+            )
+        ],
         responses={
             200: OpenApiResponse(
                 s.SessionsSerializer,
                 description="The sessions changed (or the session itself when nothing changed).",
+                examples=[
+                    ex.answer(
+                        "Moved",
+                        {
+                            "sessions": [
+                                {
+                                    **ex.SESSION,
+                                    "meeting": {
+                                        **ex.MEETING,
+                                        "starts_at": "2027-03-02T15:00:00-05:00",
+                                        "place": "Room 4",
+                                    },
+                                }
+                            ]
+                        },
+                    )
+                ],
             ),
-            **OBJECT_WRITE_ERRORS,
+            **problems(
+                *EVERYONE,
+                404,
+                e400=field_errors(
+                    "A meeting outside the period, a new period after the session started.",
+                    ("meeting.starts_at", "invalid", "The meeting must start inside the session."),
+                ),
+                e403=PROVIDERS_ONLY,
+                e409=conflict(*OBJECT_CODES, "overlap", "overlap_other_provider", example=CLOSED),
+            ),
         },
     )
     def patch(self, request, id):
@@ -349,11 +521,43 @@ class SessionCancelView(SessionObjectMixin, APIView):
         "403.",
         parameters=[ID],
         request=s.CancelInSerializer,
+        examples=[
+            ex.request(
+                "Cancel the rest of the series",
+                {"reason": "Chloe is moving away.", "apply_to": "following"},
+            )
+        ],
         responses={
             200: OpenApiResponse(
-                s.SessionsSerializer, description="The sessions cancelled, in series order."
+                s.SessionsSerializer,
+                description="The sessions cancelled, in series order.",
+                examples=[
+                    ex.answer(
+                        "Cancelled",
+                        {
+                            "sessions": [
+                                {
+                                    **ex.NEXT_SESSION,
+                                    "status": "cancelled",
+                                    "timing": "cancelled",
+                                    "cancelled_at": "2027-03-03T11:00:00-05:00",
+                                    "cancelled_by": ex.AVA,
+                                    "cancel_reason": "Chloe is moving away.",
+                                }
+                            ]
+                        },
+                    )
+                ],
             ),
-            **OBJECT_WRITE_ERRORS,
+            **problems(
+                *EVERYONE,
+                404,
+                e400=field_errors(
+                    "No `reason`.", ("reason", "required", "This field is required.")
+                ),
+                e403=PROVIDERS_ONLY,
+                e409=conflict(*OBJECT_CODES, example=CLOSED),
+            ),
         },
     )
     def post(self, request, id):
@@ -376,9 +580,45 @@ class SessionCloseView(SessionObjectMixin, APIView):
         "Closing a closed session is 409 `already_closed`. Clients get 403.",
         parameters=[ID],
         request=s.CloseInSerializer,
+        examples=[
+            ex.request("Close a ready session", {}),
+            ex.request(
+                "Close anyway",
+                {"force": True, "note": "Chloe asked to stop the homework for now."},
+            ),
+        ],
         responses={
-            200: OpenApiResponse(s.SessionSerializer, description="The closed session."),
-            **OBJECT_WRITE_ERRORS,
+            200: OpenApiResponse(
+                s.SessionSerializer,
+                description="The closed session.",
+                examples=[ex.answer("Closed", ex.CLOSED_SESSION)],
+            ),
+            **problems(
+                *EVERYONE,
+                404,
+                e400=field_errors(
+                    "`force` without a `note`.",
+                    (
+                        "note",
+                        "invalid",
+                        "Closing with unfinished homework needs a note saying why.",
+                    ),
+                ),
+                e403=PROVIDERS_ONLY,
+                e409=conflict(
+                    "already_closed",
+                    "not_ready",
+                    "session_cancelled",
+                    "idempotency_key_in_use",
+                    example=schema.problem_example(
+                        409,
+                        "not_ready",
+                        "Some homework is not completed or has no feedback yet. To close the "
+                        "session anyway, confirm and give a note saying why.",
+                        unfinished=[ex.ASSIGNMENT_ID],
+                    ),
+                ),
+            ),
         },
     )
     def post(self, request, id):
@@ -397,9 +637,29 @@ class AssignmentCreateView(SessionObjectMixin, APIView):
         "`session_closed` for a closed session. Clients get 403.",
         parameters=[ID],
         request=s.AssignmentInSerializer,
+        examples=[
+            ex.request(
+                "Free text",
+                {"title": "Thought record", "instructions": ex.ASSIGNMENT["instructions"]},
+            ),
+            ex.request("A questionnaire", {"kind": "phq9"}),
+        ],
         responses={
-            201: OpenApiResponse(s.AssignmentSerializer, description="The new homework."),
-            **OBJECT_WRITE_ERRORS,
+            201: OpenApiResponse(
+                s.AssignmentSerializer,
+                description="The new homework; Location names its session.",
+                examples=[ex.answer("Given", ex.ASSIGNMENT, status=201)],
+            ),
+            **problems(
+                *EVERYONE,
+                404,
+                e400=field_errors(
+                    "No title for free text, a due time outside the session.",
+                    ("title", "invalid", "The homework title cannot be empty."),
+                ),
+                e403=PROVIDERS_ONLY,
+                e409=conflict(*OBJECT_CODES, example=CLOSED),
+            ),
         },
     )
     def post(self, request, id):
@@ -412,6 +672,10 @@ class AssignmentCreateView(SessionObjectMixin, APIView):
         )
         answer = output.assignment(selectors.api_assignment_rows(assignment_id=assignment.pk))
         return Response(answer, status=status.HTTP_201_CREATED)
+
+    def location(self, body):
+        # Homework has no API address of its own: it is read in its session.
+        return session_path(parse_uuid(self.kwargs["id"]))
 
 
 class AssignmentObjectMixin(RequesterMixin):
@@ -432,9 +696,35 @@ class AssignmentSubmitView(AssignmentObjectMixin, APIView):
         "a closed session, `not_started` before its session starts. Providers get 403.",
         parameters=[ID],
         request=s.SubmitInSerializer,
+        examples=[
+            ex.request("Free text", {"response": ex.ANSWERED["response"]}),
+            ex.request("A questionnaire", {"answers": [1, 0, 2, 1, 1, 0, 1, 0, 0]}),
+        ],
         responses={
-            200: OpenApiResponse(s.AssignmentSerializer, description="The answered homework."),
-            **OBJECT_WRITE_ERRORS,
+            200: OpenApiResponse(
+                s.AssignmentSerializer,
+                description="The answered homework.",
+                examples=[ex.answer("Answered", ex.ANSWERED)],
+            ),
+            **problems(
+                *EVERYONE,
+                404,
+                e400=field_errors(
+                    "An empty answer, a questionnaire's item missing or out of range.",
+                    ("response", "invalid", "Your answer cannot be empty."),
+                ),
+                e403=CLIENTS_ONLY,
+                e409=conflict(
+                    "feedback_given",
+                    "not_started",
+                    *OBJECT_CODES,
+                    example=schema.problem_example(
+                        409,
+                        "feedback_given",
+                        "Feedback has been given on this homework, so it can no longer be edited.",
+                    ),
+                ),
+            ),
         },
     )
     def post(self, request, id):
@@ -468,13 +758,31 @@ class FeedbackCreateView(AssignmentObjectMixin, APIView):
         "get 403.",
         parameters=[ID],
         request=s.FeedbackInSerializer,
+        examples=[ex.request("Feedback", {"body": ex.FEEDBACK["body"]})],
         responses={
-            201: OpenApiResponse(s.FeedbackSerializer, description="The new feedback."),
-            **OBJECT_WRITE_ERRORS,
+            201: OpenApiResponse(
+                s.FeedbackSerializer,
+                description="The new feedback; Location names the homework's session.",
+                examples=[ex.answer("Given", ex.FEEDBACK, status=201)],
+            ),
+            **problems(
+                *EVERYONE,
+                404,
+                e400=field_errors(
+                    "Homework not submitted yet, an empty body.",
+                    (
+                        "body",
+                        "invalid",
+                        "Cannot be empty or only spaces, nor contain a NUL character.",
+                    ),
+                ),
+                e403=PROVIDERS_ONLY,
+                e409=conflict(*OBJECT_CODES, example=CLOSED),
+            ),
         },
     )
     def post(self, request, id):
-        assignment = self.get_assignment(id)
+        assignment = self.assignment = self.get_assignment(id)
         require_provider(request.user)
         data = s.FeedbackInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -482,6 +790,11 @@ class FeedbackCreateView(AssignmentObjectMixin, APIView):
             actor=request.user, assignment=assignment, **data.validated_data
         )
         return Response(s.FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+
+    def location(self, body):
+        # Feedback has no API address of its own: it is read in its homework's session.
+        assignment = getattr(self, "assignment", None) or self.get_assignment(self.kwargs["id"])
+        return session_path(assignment.session.uuid)
 
 
 class MessageListView(SessionObjectMixin, generics.ListAPIView):
@@ -500,10 +813,12 @@ class MessageListView(SessionObjectMixin, generics.ListAPIView):
         description="Oldest first. Reading them marks them read for you.",
         parameters=[ID],
         responses={
-            200: OpenApiResponse(s.MessageSerializer(many=True), description="A page of messages."),
-            400: BAD_INPUT,
-            404: NOT_FOUND,
-            **COMMON,
+            200: OpenApiResponse(
+                s.MessageSerializer(many=True),
+                description="A page of messages.",
+                examples=[ex.answer("The thread", ex.MESSAGE)],
+            ),
+            **problems(*EVERYONE, 404, e400=PAGE_INVALID, e403=BOTH_ROLES),
         },
     )
     def get(self, request, *args, **kwargs):
@@ -517,9 +832,23 @@ class MessageListView(SessionObjectMixin, generics.ListAPIView):
         "closed session.",
         parameters=[ID],
         request=s.MessageInSerializer,
+        examples=[ex.request("A message", {"body": ex.MESSAGE["body"]})],
         responses={
-            201: OpenApiResponse(s.MessageSerializer, description="The new message."),
-            **OBJECT_WRITE_ERRORS,
+            201: OpenApiResponse(
+                s.MessageSerializer,
+                description="The new message; Location names its session.",
+                examples=[ex.answer("Written", ex.MESSAGE, status=201)],
+            ),
+            **problems(
+                *EVERYONE,
+                404,
+                e400=field_errors(
+                    "An empty body.",
+                    ("body", "required", "This field is required."),
+                ),
+                e403=BOTH_ROLES,
+                e409=conflict(*OBJECT_CODES, example=CLOSED),
+            ),
         },
     )
     def post(self, request, id):
@@ -528,6 +857,10 @@ class MessageListView(SessionObjectMixin, generics.ListAPIView):
         data.is_valid(raise_exception=True)
         message = services.message_post(actor=request.user, session=session, **data.validated_data)
         return Response(s.MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+    def location(self, body):
+        # A message has no API address of its own: it is read in its session.
+        return session_path(parse_uuid(self.kwargs["id"]))
 
 
 class ClientMeasuresView(RequesterMixin, APIView):
@@ -539,10 +872,45 @@ class ClientMeasuresView(RequesterMixin, APIView):
         parameters=[ID],
         responses={
             200: OpenApiResponse(
-                s.ClientMeasuresSerializer, description="The client's scores, per questionnaire."
+                s.ClientMeasuresSerializer,
+                description="The client's scores, per questionnaire.",
+                examples=[
+                    ex.answer(
+                        "Chloe's PHQ-9",
+                        {
+                            "client": ex.CHLOE,
+                            "measures": [
+                                {
+                                    "instrument": "phq9",
+                                    "name": "PHQ-9",
+                                    "scores": [
+                                        {
+                                            "total": 14,
+                                            "band": "moderate",
+                                            "band_label": "Moderate",
+                                            "submitted_at": "2027-02-22T08:30:00-05:00",
+                                            "session": {"id": ex.SESSION_ID, "number": 3},
+                                        },
+                                        {
+                                            "total": 8,
+                                            "band": "mild",
+                                            "band_label": "Mild",
+                                            "submitted_at": "2027-03-02T08:40:00-05:00",
+                                            "session": {"id": ex.NEXT_SESSION_ID, "number": 4},
+                                        },
+                                    ],
+                                    "change": -6,
+                                    "reliable_improvement": True,
+                                    "reliable_deterioration": False,
+                                    "response": False,
+                                    "remission": False,
+                                }
+                            ],
+                        },
+                    )
+                ],
             ),
-            404: NOT_FOUND,
-            **COMMON,
+            **problems(*EVERYONE, 404, e403=BOTH_ROLES),
         },
     )
     def get(self, request, id):
