@@ -11,6 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from clinic.models import CareTeamMembership, User
 from sessions_app.models import Assignment, Session
@@ -30,6 +32,9 @@ from .models import (
 from .texts import CLIENT, PROVIDER, role_of
 
 logger = logging.getLogger(__name__)
+
+# What publishing raises when the broker is not there (kombu wraps Redis's errors).
+BROKER_ERRORS = (OperationalError, RedisError, OSError)
 
 TO_CLIENT = frozenset(
     {
@@ -53,12 +58,36 @@ REMINDER_AHEAD = dt.timedelta(hours=24)
 SCAN_BATCH = 1000
 
 
+def _broker_outage():
+    from django.conf import settings
+
+    from clinic.cache import outage_for
+
+    return outage_for(
+        settings.CELERY_BROKER_URL or "memory://",
+        "job queue",
+        "notifications wait in the database for the sweep",
+    )
+
+
 def _enqueue(task, *args):
-    """Hand a job to Celery; if the broker is away, the sweep finds the rows later."""
+    """Hand a job to Celery. The rows are in the database already: if the broker is away
+    the sweep (tasks.deliver_due) sends them once it is back, so nothing is raised, and after
+    a failure the broker is left alone a while (clinic.cache.Outage), so that a hung one does
+    not cost every request a timeout."""
+    outage = _broker_outage()
+    if outage.retry_at and not outage.claim_probe():
+        return
     try:
         task.delay(*args)
-    except Exception:  # any broker failure: the rows are safe in the database
-        logger.warning("Could not enqueue %s%r; the sweep will send it.", task.name, args)
+    except Exception as exc:  # the rows are safe in the database whatever it was
+        if isinstance(exc, BROKER_ERRORS) and not task.app.conf.task_always_eager:
+            outage.failed(exc)
+        else:
+            logger.warning("Could not enqueue %s%r; the sweep will send it.", task.name, args)
+        return
+    if outage.since is not None:
+        outage.recovered()
 
 
 def _path(role, session):

@@ -112,7 +112,7 @@ def test_password_reset_lockout_answers_a_known_and_an_unknown_email_alike(provi
 def test_rate_limits_are_counted_in_redis_when_redis_url_is_set(provider):
     import redis
 
-    assert settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "clinic.cache.RedisCache"
     _fail_five_times(provider.user.email)
     # Another connection, as another web process would have, sees the count.
     server = redis.Redis.from_url(os.environ["REDIS_URL"])
