@@ -1,4 +1,3 @@
-import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-logger = logging.getLogger("django.request")
+from . import failures
 
 
 class ClinicTimeZoneMiddleware:
@@ -60,8 +59,9 @@ class LanguageMiddleware:
 
 
 class ProductErrorPagesMiddleware:
-    """With DEBUG on, the product's own 404 and 500 pages instead of Django's debug pages, which
-    list the URL patterns and settings; the traceback still goes to the log."""
+    """A view that lost the database answers 503 (clinic.failures), with DEBUG on or off. With
+    DEBUG on, the product's own 404 and 500 pages instead of Django's debug pages, which list
+    the URL patterns and settings; the failure still goes to the log, as one line."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,14 +79,18 @@ class ProductErrorPagesMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if failures.is_database_outage(exception):
+            return failures.failure_response(request, exception)
         if not settings.DEBUG:
-            return None
+            return None  # clinic.views.server_error logs it and draws the 500 page
         if isinstance(exception, Http404):
             return self._page(request, "404.html", 404)
         if isinstance(exception, PermissionDenied):
             return None  # Django's 403 handler draws the product's page already
-        logger.error("Internal Server Error: %s", request.path, exc_info=exception)
-        return self._page(request, "500.html", 500)
+        failures.log_failure(request, exception, 500)
+        response = self._page(request, "500.html", 500)
+        response._has_been_logged = True
+        return response
 
     @staticmethod
     def _page(request, template, status):

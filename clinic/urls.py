@@ -11,6 +11,7 @@ from . import views
 clinic_patterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("provider/clinic/", views.PeopleView.as_view(), name="people"),
     path("provider/clinic/audit/", ClinicAuditView.as_view(), name="audit"),
     path("provider/clinic/invite/", views.InviteView.as_view(), name="invite"),
@@ -88,3 +89,4 @@ urlpatterns = [
 ]
 
 handler404 = "clinic.views.page_not_found"
+handler500 = "clinic.views.server_error"

@@ -1,3 +1,5 @@
+import sys
+
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
@@ -11,13 +13,14 @@ from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView, View
 
 from calendars import selectors as calendar_selectors
 from sessions_app import services as session_services
 
-from . import invitations, selectors, services
+from . import failures, health, invitations, problems, selectors, services
 from .forms import (
     LOGIN_EMAIL,
     CareTeamForm,
@@ -358,11 +361,56 @@ def keep_alive(request):
 
 @login_not_required
 def healthz(request):
+    """Liveness: the process answers. Touches neither the database nor the session."""
     return HttpResponse("ok", content_type="text/plain")
 
 
+@login_not_required
+@require_GET
+def readyz(request):
+    """Readiness: PostgreSQL and (when configured) Redis answer in time. 503 names what is
+    down, nothing more (no hosts, no versions). Where to use it: docs/scaling.md."""
+    down = health.not_ready()
+    if not down:
+        return HttpResponse("ok", content_type="text/plain")
+    response = HttpResponse(
+        "unavailable: " + ", ".join(down),
+        status=503,
+        content_type="text/plain",
+        headers={"Retry-After": str(failures.RETRY_AFTER)},
+    )
+    # The prober reads the answer; a line per probe would only repeat the requests' own lines.
+    response._has_been_logged = True
+    return response
+
+
+def server_error(request):
+    """handler500: a database outage answers 503 (clinic.failures), anything else the 500
+    page; either way one log line, not Django's traceback per request."""
+    exception = sys.exc_info()[1]
+    if exception is None:
+        return defaults.server_error(request)
+    response = failures.failure_response(request, exception)
+    if response is None:
+        if failures.is_api(request):
+            response = problems.problem_response(
+                500,
+                "server_error",
+                _("Server error"),
+                _("Something went wrong on our side; it has been logged."),
+            )
+        else:
+            response = defaults.server_error(request)
+        response["X-Request-ID"] = failures.request_id(request)
+        response._has_been_logged = True
+    return response
+
+
 def page_not_found(request, exception):
-    # The same page whether the object does not exist or is someone else's.
+    # The same page whether the object does not exist or is someone else's; under /api/, the
+    # API's problem details, as for the API's own 404s.
+    if failures.is_api(request):
+        return problems.problem_response(404, "not_found", _("Not found"), _("Not found."))
     return render(request, "404.html", status=404)
 
 

@@ -42,6 +42,9 @@ PUBLIC_URL_NAMES = {
     "clinic:invitation-accept",
     # For load balancers: answers "ok", reads no session, no database, no data.
     "clinic:healthz",
+    # Readiness, for load balancers and deployments: "ok" or the names of what is down
+    # (issue 20); no session, no data.
+    "clinic:readyz",
     # Calendar apps fetch feeds without a log-in: the secret in the URL is the key (issue 15).
     "calendars:feed",
     # An email's one-click unsubscribe works without a log-in: the signed link is the key
