@@ -77,12 +77,35 @@ e2e: $(STAMP) $(MO)
 api-fuzz: $(STAMP) $(MO)
 	BIN=$(BIN) scripts/schemathesis.sh
 
+# A client generated from the published schema (docs/openapi.yaml, openapi-python-client; a
+# warning fails) runs the care cycle against a live server on a fresh database (DATABASE_URL,
+# as api-fuzz). API_CLIENT_RECORD=clients/typescript/check.ts also records the answers the
+# TypeScript check types (README, "Generate a client"). Under a minute.
+.PHONY: api-client api-types
+api-client: $(STAMP) $(MO)
+	BIN=$(BIN) scripts/api_client.sh
+
+# The TypeScript types generated from docs/openapi.yaml (openapi-typescript), checked with
+# `tsc --strict` against answers recorded from a live server (clients/typescript/check.ts).
+# Needs Node.js and npm; the versions are pinned in clients/typescript/package-lock.json.
+api-types:
+	@command -v npm >/dev/null || { echo "make api-types: npm is missing (apt-get install nodejs npm)" >&2; exit 1; }
+	cd clients/typescript && npm ci --no-audit --no-fund --silent && npm run --silent check
+
 # Notifications end to end (issue 16): a real Celery worker (--pool=solo) on Redis database 14
 # and a local SMTP sink; a message posted through the API gives the client one email, in
 # their language, without the message's text. DATABASE_URL names the database to use.
 .PHONY: notifications-e2e
 notifications-e2e: $(STAMP) $(MO)
 	$(BIN)/python scripts/notifications_e2e.py
+
+# Backups (issue 20, docs/operations.md): the demo database on PostgreSQL backed up with
+# pg_dump, restored into a new database, and compared table by table and event by event with
+# the audit trail; non-zero on any difference. PGHOST, PGPORT, PGUSER name the server
+# (127.0.0.1, 5432, postgres by default). Under a minute.
+.PHONY: backup-test
+backup-test: $(STAMP)
+	BIN=$(BIN) scripts/backup_test.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

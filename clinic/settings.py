@@ -225,7 +225,10 @@ SPECTACULAR_SETTINGS = {
         "offset, given in the clinic's time zone; a time sent without an offset is read in "
         "the clinic's time zone. Each user may make "
         + API_THROTTLE_USER
-        + " requests; past that the answer is 429 with Retry-After."
+        + " requests; past that the answer is 429 with Retry-After. Every answer counted carries "
+        "RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. Every error is an RFC 9457 "
+        "problem (`application/problem+json`) with a stable `code`; a 400 lists each invalid "
+        "value in `errors`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -239,20 +242,36 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # drf-spectacular's enum hook, then the API's own touches (sessions_app/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sessions_app.api.schema.postprocess",
+    ],
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
+REDIS_URL = env.str("REDIS_URL", default="")
+# Redis is an accelerator, not a single point of failure (issue 20): a server that is away or
+# hung costs a call at most these timeouts (seconds), then clinic.cache goes on without it for
+# a while (sessions from PostgreSQL, per-process rate limits) and takes it back when it answers.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.25)
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://caresessions")
-    if not env.str("REDIS_URL", default="")
+    if not REDIS_URL
     else {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": env.str("REDIS_URL"),
-        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        "BACKEND": "clinic.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+        },
     }
 }
-if env.str("REDIS_URL", default=""):
-    # Not with a per-process cache: a logout would linger in another process's memory.
+if REDIS_URL:
+    # Not with a per-process cache: a logout would linger in another process's memory. While
+    # Redis is away, sessions are read from and written to the database alone (clinic.cache).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -270,14 +289,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
-# A web process must not hang on a broker that is away: the sweep sends what was not queued.
+# A web process must not wait on a broker that is away: one try with short timeouts, no retry
+# (notifications.services._enqueue leaves the broker alone for a while after a failure); the
+# rows are in the database, and the beat's sweep (deliver_due) sends what was not queued.
+# Workers, which wait on the broker for their jobs, get longer reads (clinic/celery.py).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "max_retries": 1,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "max_retries": 0,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
     "visibility_timeout": 3600,
 }
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "notifications-deliver-due": {"task": "notifications.tasks.deliver_due", "schedule": 60.0},
@@ -349,9 +372,13 @@ if not DEBUG:
     if CSRF_COOKIE_SECURE:
         CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# One line per record. A failed request is one line with its request id and the exception's
+# type (clinic.failures, logger "clinic.requests"); its traceback comes once a minute per kind
+# and process (every time at LOG_LEVEL=DEBUG), never once per request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
