@@ -66,21 +66,29 @@ def load(django_db_setup, django_db_blocker):
         call_command("flush", interactive=False, verbosity=0)
 
 
-def sequential_scans(sql):
-    """The large tables `sql`'s plan reads whole."""
+def plan_nodes(sql):
+    """Every node of `sql`'s plan."""
     with connection.cursor() as cursor:
         # Planned as production's PostgreSQL is set (SSD storage: docs/scaling.md). SET
         # LOCAL lasts until the test's transaction rolls back.
         cursor.execute("SET LOCAL random_page_cost = 1.1")
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
         plan = cursor.fetchone()[0]
-    found, nodes = set(), [plan[0]["Plan"]]
+    nodes, found = [plan[0]["Plan"]], []
     while nodes:
         node = nodes.pop()
-        if node["Node Type"] == "Seq Scan" and node["Relation Name"] in LARGE_TABLES:
-            found.add(node["Relation Name"])
+        found.append(node)
         nodes.extend(node.get("Plans", []))
     return found
+
+
+def sequential_scans(sql):
+    """The large tables `sql`'s plan reads whole."""
+    return {
+        node["Relation Name"]
+        for node in plan_nodes(sql)
+        if node["Node Type"] == "Seq Scan" and node["Relation Name"] in LARGE_TABLES
+    }
 
 
 def page_queries(client, who, path):
@@ -130,17 +138,7 @@ def test_a_missing_index_is_caught(load, mfa_not_required, client):
 
 def scans_of(sql, table):
     """The node types by which `sql`'s plan reads `table`."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL random_page_cost = 1.1")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
-        plan = cursor.fetchone()[0]
-    found, nodes = set(), [plan[0]["Plan"]]
-    while nodes:
-        node = nodes.pop()
-        if node.get("Relation Name") == table:
-            found.add(node["Node Type"])
-        nodes.extend(node.get("Plans", []))
-    return found
+    return {node["Node Type"] for node in plan_nodes(sql) if node.get("Relation Name") == table}
 
 
 @pytest.mark.parametrize(
