@@ -1039,8 +1039,7 @@ _API_ASSIGNMENT = (
     "title",
     "instructions",
     _api_text("due_at"),
-    _api_text("created_by__uuid"),
-    "created_by__user__full_name",
+    "created_by_id",
     _api_text("created_at"),
     "response",
     _api_text("submitted_at"),
@@ -1051,8 +1050,7 @@ _API_ASSIGNMENT = (
     "questionnaire__flagged_at",
     "questionnaire__acknowledged_at",
     _api_text("feedback__uuid"),
-    _api_text("feedback__author__uuid"),
-    "feedback__author__user__full_name",
+    "feedback__author_id",
     "feedback__body",
     _api_text("feedback__created_at"),
 )
@@ -1071,6 +1069,11 @@ _API_ASSIGNMENTS = Assignment.objects.order_by(
 )
 _api_assignments_by_session = ReadByIds(_API_ASSIGNMENTS, "session_id", _API_ASSIGNMENT)
 _api_assignments_by_pk = ReadByIds(_API_ASSIGNMENTS, "pk", _API_ASSIGNMENT)
+# Homework and feedback name their provider by id, each provider read once: joined, a page's
+# hundred rows each joined a provider and a user twice.
+_api_providers_by_pk = ReadByIds(
+    CareProvider.objects.order_by(), "pk", ("pk", _api_text("uuid"), "user__full_name")
+)
 # Profiles by subquery: as joins, PostgreSQL hashed the whole provider table.
 _api_messages_by_session = ReadByIds(
     Message.objects.annotate(
@@ -1088,11 +1091,19 @@ _api_messages_by_session = ReadByIds(
 
 @dataclasses.dataclass(frozen=True)
 class ApiSessionRows:
-    """Tuples of _API_SESSION's, _API_ASSIGNMENT's (one per feedback) and _API_MESSAGE's columns."""
+    """Tuples of _API_SESSION's, _API_ASSIGNMENT's (one per feedback) and _API_MESSAGE's
+    columns, and {provider pk: (uuid, name)} of the providers the assignments name."""
 
     sessions: list
     assignments: list
     messages: list
+    providers: dict
+
+
+def _providers_of(assignments):
+    ids = {row[6] for row in assignments}
+    ids.update(row[17] for row in assignments if row[17] is not None)
+    return {pk: (uuid, name) for pk, uuid, name in _api_providers_by_pk(list(ids))}
 
 
 def api_session_rows(*, session_ids):
@@ -1100,16 +1111,21 @@ def api_session_rows(*, session_ids):
     by_pk = {row[0]: row for row in _api_sessions_by_pk(session_ids)}
     rows = [by_pk[pk] for pk in session_ids if pk in by_pk]
     pks = [row[0] for row in rows]
+    assignments = _api_assignments_by_session(pks)
     return ApiSessionRows(
         sessions=rows,
-        assignments=_api_assignments_by_session(pks),
+        assignments=assignments,
         messages=_api_messages_by_session(pks),
+        providers=_providers_of(assignments),
     )
 
 
 def api_assignment_rows(*, assignment_id):
-    """Rows of `assignment_id` (visible or just written) as in ApiSessionRows.assignments."""
-    return _api_assignments_by_pk([assignment_id])
+    """ApiSessionRows of `assignment_id` (visible or just written): its rows alone."""
+    assignments = _api_assignments_by_pk([assignment_id])
+    return ApiSessionRows(
+        sessions=[], assignments=assignments, messages=[], providers=_providers_of(assignments)
+    )
 
 
 def api_calendar(*, viewer, start, end):

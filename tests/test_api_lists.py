@@ -149,10 +149,11 @@ def test_bad_filter_value_is_400(ben, session, params):
 # Besides the lists' own queries: the token with its user, the person's role (a client's
 # costs one more: the provider lookup comes first) and clinic, and the audit event. A page
 # of sessions finds its ids with the count of all in one query, and reads the sessions with
-# their people, their homework with its feedback, and their messages; a session's detail
-# finds its id in the requester's scope, then reads the same three.
-LIST_QUERIES = {"provider": 8, "client_profile": 9}
-DETAIL_QUERIES = 8
+# their people, their homework with its feedback, their messages, and the providers the
+# homework and feedback name (once each); a session's detail finds its id in the requester's
+# scope, then reads the same four.
+LIST_QUERIES = {"provider": 9, "client_profile": 10}
+DETAIL_QUERIES = 9
 
 
 def sessions_with_everything(n, *, client_profile, provider, clinic_admin):

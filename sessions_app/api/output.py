@@ -68,7 +68,9 @@ def sessions(rows, *, now=None):
     """SessionSerializer's dicts for ApiSessionRows, in their order."""
     tz = timezone.get_current_timezone()
     now = now or timezone.now()
-    assignments = _grouped(_assignments(rows.assignments, tz, translation.get_language()))
+    assignments = _grouped(
+        _assignments(rows.assignments, rows.providers, tz, translation.get_language())
+    )
     messages = _grouped(_messages(rows.messages, tz))
     answers = []
     for (
@@ -139,12 +141,17 @@ def sessions(rows, *, now=None):
 
 
 def assignment(rows):
-    """AssignmentSerializer's dict for the rows of one homework item (one per feedback)."""
-    [(_, answer)] = _assignments(rows, timezone.get_current_timezone(), translation.get_language())
+    """AssignmentSerializer's dict for the ApiSessionRows of one homework item."""
+    [(_, answer)] = _assignments(
+        rows.assignments,
+        rows.providers,
+        timezone.get_current_timezone(),
+        translation.get_language(),
+    )
     return answer
 
 
-def _assignments(rows, tz, language):
+def _assignments(rows, providers, tz, language):
     """(session pk, AssignmentSerializer's dict) for each assignment of the rows."""
     answers, last = [], None
     for (
@@ -154,8 +161,7 @@ def _assignments(rows, tz, language):
         title,
         instructions,
         due_at,
-        created_by_uuid,
-        created_by_name,
+        created_by_id,
         created_at,
         response,
         submitted_at,
@@ -166,8 +172,7 @@ def _assignments(rows, tz, language):
         flagged_at,
         acknowledged_at,
         feedback_uuid,
-        author_uuid,
-        author_name,
+        author_id,
         body,
         feedback_at,
     ) in rows:
@@ -181,7 +186,7 @@ def _assignments(rows, tz, language):
                         "title": title,
                         "instructions": instructions,
                         "due_at": at(due_at, tz),
-                        "created_by": person(created_by_uuid, created_by_name),
+                        "created_by": person(*providers[created_by_id]),
                         "created_at": at(created_at, tz),
                         "status": Assignment.status_of(submitted_at).value,
                         "response": response,
@@ -198,7 +203,7 @@ def _assignments(rows, tz, language):
             feedback.append(
                 {
                     "id": uid(feedback_uuid),
-                    "author": person(author_uuid, author_name),
+                    "author": person(*providers[author_id]),
                     "body": body,
                     "created_at": at(feedback_at, tz),
                 }
