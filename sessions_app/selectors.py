@@ -1012,10 +1012,8 @@ _API_SESSION = (
     "number",
     _api_text("client__uuid"),
     "client__user__full_name",
-    _api_text("provider__uuid"),
-    "provider__user__full_name",
-    _api_text("created_by__uuid"),
-    "created_by__user__full_name",
+    "provider_id",
+    "created_by_id",
     _api_text("starts_at"),
     _api_text("ends_at"),
     _api_text("meeting_starts_at"),
@@ -1024,12 +1022,10 @@ _API_SESSION = (
     "meeting_video_url",
     "status",
     _api_text("closed_at"),
-    _api_text("closed_by__uuid"),
-    "closed_by__user__full_name",
+    "closed_by_id",
     "close_note",
     _api_text("cancelled_at"),
-    _api_text("cancelled_by__uuid"),
-    "cancelled_by__user__full_name",
+    "cancelled_by_id",
     "cancel_reason",
 )
 _API_ASSIGNMENT = (
@@ -1069,8 +1065,6 @@ _API_ASSIGNMENTS = Assignment.objects.order_by(
 )
 _api_assignments_by_session = ReadByIds(_API_ASSIGNMENTS, "session_id", _API_ASSIGNMENT)
 _api_assignments_by_pk = ReadByIds(_API_ASSIGNMENTS, "pk", _API_ASSIGNMENT)
-# Homework and feedback name their provider by id, each provider read once: joined, a page's
-# hundred rows each joined a provider and a user twice.
 _api_providers_by_pk = ReadByIds(
     CareProvider.objects.order_by(), "pk", ("pk", _api_text("uuid"), "user__full_name")
 )
@@ -1092,7 +1086,7 @@ _api_messages_by_session = ReadByIds(
 @dataclasses.dataclass(frozen=True)
 class ApiSessionRows:
     """Tuples of _API_SESSION's, _API_ASSIGNMENT's (one per feedback) and _API_MESSAGE's
-    columns, and {provider pk: (uuid, name)} of the providers the assignments name."""
+    columns, and {provider pk: (uuid, name)} of the providers the rows name by id."""
 
     sessions: list
     assignments: list
@@ -1100,8 +1094,13 @@ class ApiSessionRows:
     providers: dict
 
 
-def _providers_of(assignments):
-    ids = {row[6] for row in assignments}
+def _providers_of(sessions, assignments):
+    """{pk: (uuid, name)} of the providers the rows name: each read once, not joined to each
+    row (a page's hundred homework rows joined a provider and a user twice)."""
+    ids = set()
+    for row in sessions:
+        ids.update(pk for pk in (row[7], row[8], row[17], row[20]) if pk is not None)
+    ids.update(row[6] for row in assignments)
     ids.update(row[17] for row in assignments if row[17] is not None)
     return {pk: (uuid, name) for pk, uuid, name in _api_providers_by_pk(list(ids))}
 
@@ -1116,7 +1115,7 @@ def api_session_rows(*, session_ids):
         sessions=rows,
         assignments=assignments,
         messages=_api_messages_by_session(pks),
-        providers=_providers_of(assignments),
+        providers=_providers_of(rows, assignments),
     )
 
 
@@ -1124,7 +1123,7 @@ def api_assignment_rows(*, assignment_id):
     """ApiSessionRows of `assignment_id` (visible or just written): its rows alone."""
     assignments = _api_assignments_by_pk([assignment_id])
     return ApiSessionRows(
-        sessions=[], assignments=assignments, messages=[], providers=_providers_of(assignments)
+        sessions=[], assignments=assignments, messages=[], providers=_providers_of([], assignments)
     )
 
 

@@ -68,8 +68,9 @@ def sessions(rows, *, now=None):
     """SessionSerializer's dicts for ApiSessionRows, in their order."""
     tz = timezone.get_current_timezone()
     now = now or timezone.now()
+    providers = rows.providers
     assignments = _grouped(
-        _assignments(rows.assignments, rows.providers, tz, translation.get_language())
+        _assignments(rows.assignments, providers, tz, translation.get_language())
     )
     messages = _grouped(_messages(rows.messages, tz))
     answers = []
@@ -81,10 +82,8 @@ def sessions(rows, *, now=None):
         number,
         client_uuid,
         client_name,
-        provider_uuid,
-        provider_name,
-        created_by_uuid,
-        created_by_name,
+        provider_id,
+        created_by_id,
         starts_at,
         ends_at,
         meeting_starts_at,
@@ -93,12 +92,10 @@ def sessions(rows, *, now=None):
         meeting_video_url,
         status,
         closed_at,
-        closed_by_uuid,
-        closed_by_name,
+        closed_by_id,
         close_note,
         cancelled_at,
-        cancelled_by_uuid,
-        cancelled_by_name,
+        cancelled_by_id,
         cancel_reason,
     ) in rows.sessions:
         starts_at, ends_at = moment(starts_at), moment(ends_at)
@@ -109,8 +106,8 @@ def sessions(rows, *, now=None):
                 "sequence": sequence,
                 "number": number,
                 "client": person(client_uuid, client_name),
-                "provider": person(provider_uuid, provider_name),
-                "created_by": person(created_by_uuid, created_by_name),
+                "provider": person(*providers[provider_id]),
+                "created_by": person(*providers[created_by_id]),
                 "starts_at": when(starts_at, tz),
                 "ends_at": when(ends_at, tz),
                 "meeting": None
@@ -124,14 +121,12 @@ def sessions(rows, *, now=None):
                 "status": status,
                 "timing": Session.timing_of(status, starts_at, ends_at, now).value,
                 "closed_at": at(closed_at, tz),
-                "closed_by": None
-                if closed_by_uuid is None
-                else person(closed_by_uuid, closed_by_name),
+                "closed_by": None if closed_by_id is None else person(*providers[closed_by_id]),
                 "close_note": close_note,
                 "cancelled_at": at(cancelled_at, tz),
                 "cancelled_by": None
-                if cancelled_by_uuid is None
-                else person(cancelled_by_uuid, cancelled_by_name),
+                if cancelled_by_id is None
+                else person(*providers[cancelled_by_id]),
                 "cancel_reason": cancel_reason,
                 "assignments": assignments.get(pk, []),
                 "messages": messages.get(pk, []),
