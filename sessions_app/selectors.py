@@ -1094,14 +1094,22 @@ class ApiSessionRows:
     providers: dict
 
 
+# Where the rows name a provider by id (positions in _API_SESSION and _API_ASSIGNMENT).
+_SESSION_PROVIDERS = tuple(
+    _API_SESSION.index(name)
+    for name in ("provider_id", "created_by_id", "closed_by_id", "cancelled_by_id")
+)
+_ASSIGNMENT_PROVIDERS = tuple(
+    _API_ASSIGNMENT.index(name) for name in ("created_by_id", "feedback__author_id")
+)
+
+
 def _providers_of(sessions, assignments):
     """{pk: (uuid, name)} of the providers the rows name: each read once, not joined to each
     row (a page's hundred homework rows joined a provider and a user twice)."""
-    ids = set()
-    for row in sessions:
-        ids.update(pk for pk in (row[7], row[8], row[17], row[20]) if pk is not None)
-    ids.update(row[6] for row in assignments)
-    ids.update(row[17] for row in assignments if row[17] is not None)
+    ids = {row[i] for row in sessions for i in _SESSION_PROVIDERS}
+    ids.update(row[i] for row in assignments for i in _ASSIGNMENT_PROVIDERS)
+    ids.discard(None)
     return {pk: (uuid, name) for pk, uuid, name in _api_providers_by_pk(list(ids))}
 
 
