@@ -128,7 +128,11 @@ class SessionQuerySet(models.QuerySet):
 
     def list_rows(self, user):
         """A session list's rows as tuples of SessionRow.FIELDS, without model instances."""
-        return self.with_counts(user).values_list(*SessionRow.FIELDS)
+        return (
+            self.with_counts(user)
+            .annotate(needs_attention=_needs_attention())
+            .values_list(*SessionRow.FIELDS)
+        )
 
     def with_people(self):
         return self.select_related(
@@ -164,6 +168,22 @@ class SessionQuerySet(models.QuerySet):
 
 def _column(model, name):
     return f'"{model._meta.db_table}"."{name}"'
+
+
+def _needs_attention():
+    """Whether a questionnaire of the session is flagged and not acknowledged yet: looked up in
+    the small partial index questionnaire_attention by the session's client (usually empty)."""
+    response, homework = QuestionnaireResponse._meta.db_table, Assignment._meta.db_table
+    # Table and column names from the models, no values.
+    return RawSQL(  # noqa: S611
+        f"EXISTS (SELECT 1 FROM {response} INNER JOIN {homework} "  # noqa: S608 - no input
+        f"ON {homework}.id = {response}.assignment_id "
+        f"WHERE {response}.client_id = {_column(Session, 'client_id')} "
+        f"AND {response}.flagged_at IS NOT NULL AND {response}.acknowledged_at IS NULL "
+        f"AND {homework}.session_id = {_column(Session, 'id')})",
+        (),
+        output_field=models.BooleanField(),
+    )
 
 
 def _count(sql, params=()):
@@ -426,6 +446,7 @@ class SessionRow:
         "unread": "unread",
         "meeting_starts_at": "meeting_starts_at",
         "meeting_minutes": "meeting_minutes",
+        "needs_attention": "needs_attention",
     }
     FIELDS = tuple(COLUMNS.values())
     ATTRIBUTES = tuple(COLUMNS)

@@ -40,6 +40,7 @@ class Values:
     unread: int = 2
     meeting_starts_at: dt.datetime | None = NOW + dt.timedelta(days=1)
     meeting_minutes: int = 50
+    needs_attention: bool = False
 
     def row(self):
         return SessionRow(*dataclasses.astuple(self))
@@ -60,6 +61,7 @@ CHANGES = {
     "unread": 0,
     "meeting_starts_at": NOW + dt.timedelta(days=2),
     "meeting_minutes": 30,
+    "needs_attention": True,
 }
 
 

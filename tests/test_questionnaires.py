@@ -345,6 +345,43 @@ def test_item_9_alert_end_to_end(login, client, client_profile, provider, clinic
     assert ("questionnaire.acknowledge", provider.user.email) in actions
 
 
+def rows_marked(html, sessions):
+    """{session uuid: whether its row (table row or dashboard item) carries the risk marker}."""
+    marked = {}
+    for session in sessions:
+        links = html.select(f'main a[href$="/sessions/{session.uuid}/"]')
+        # The session's own row: the one with its timing badge (a trend table links scores).
+        [row] = [
+            row
+            for row in (link.find_parent(["tr", "li"]) for link in links)
+            if row is not None and row.select("[data-timing]")
+        ]
+        marked[session.uuid] = bool(row.select('[data-testid="risk-marker"]'))
+    return marked
+
+
+def test_a_flagged_session_is_marked_in_every_list_of_sessions_until_acknowledged(
+    login, client_profile, provider
+):
+    earlier = schedule(
+        by=provider, client=client_profile, start=timezone.now() - dt.timedelta(days=15)
+    )[0]
+    session, assignment, _ = flag(client_profile, provider)
+    http = login(provider.user)
+    lists = [
+        DASHBOARD,
+        reverse("sessions_app:provider-session-list"),
+        reverse("sessions_app:provider-client-detail", args=[client_profile.uuid]),
+    ]
+    for url in lists:
+        html = page(http.get(url))
+        assert rows_marked(html, [session, earlier]) == {session.uuid: True, earlier.uuid: False}
+    services.questionnaire_acknowledge(actor=provider.user, assignment=assignment)
+    for url in lists:
+        html = page(http.get(url))
+        assert rows_marked(html, [session, earlier]) == {session.uuid: False, earlier.uuid: False}
+
+
 def test_a_flagged_answer_is_not_shown_to_providers_off_the_team(
     login, client_profile, provider, off_team_provider
 ):
