@@ -65,6 +65,7 @@ URLS = [
     ("session list p1", "/provider/sessions/", "provider"),
     ("session list p40", "/provider/sessions/?page=40", "provider"),
     ("session detail", f"/provider/sessions/{SESSION}/", "provider"),
+    ("client page", f"/provider/clients/{profile.CLIENT_UUID}/", "provider"),
     ("portal dashboard", "/portal/", "client"),
     ("portal session", f"/portal/sessions/{SESSION}/", "client"),
     ("portal session (es)", f"/portal/sessions/{SESSION}/", "client in Spanish"),

@@ -18,6 +18,8 @@ CASELOAD = 40
 WEEKS = 104
 # One of those clients, and their current session.
 CLIENT_EMAIL = "weekly.client@load.example"
+# Their page (the provider's side) holds two years of weekly PHQ-9 and GAD-7 scores.
+CLIENT_UUID = featured_uuid("featured-client")
 SESSION_UUID = featured_uuid("featured-session")
 SESSION_HOMEWORK = 10
 SESSION_MESSAGES = 50

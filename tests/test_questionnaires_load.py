@@ -58,3 +58,12 @@ def test_loaded_scores_are_what_the_service_would_store(load):
         assert response.flagged_at is None or instrument.is_risk(response.answers)
     # A few flagged, some still waiting for a provider.
     assert responses.exclude(flagged_at=None).exists()
+
+
+def test_the_featured_client_has_a_fixed_id_and_two_years_of_weekly_scores(load):
+    # `make bench` opens this client's page by that id (scripts/bench.py, "client page").
+    scores = QuestionnaireResponse.objects.filter(
+        client__uuid=profile.CLIENT_UUID, client__user__email=profile.CLIENT_EMAIL
+    )
+    assert scores.filter(instrument="phq9").count() >= 2 * 52 - 20
+    assert scores.filter(instrument="gad7").count() >= 2 * 52 - 20

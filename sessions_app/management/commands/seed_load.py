@@ -208,10 +208,11 @@ class Generator:
         )
         return Person(pk, user_id, clinic_id)
 
-    def client(self, clinic_id, email, team):
+    def client(self, clinic_id, email, team, uuid=None):
         user_id = self.user(email, self.name())
         birth = f"{self.rng.randint(1950, 2005)}-{self.rng.randint(1, 12):02d}-15"
-        pk = self.add("Client", self.uuid(), birth, str(user_id), str(clinic_id))
+        drawn = self.uuid()  # drawn even when given: the data after it stays the same
+        pk = self.add("Client", uuid or drawn, birth, str(user_id), str(clinic_id))
         for provider in team:
             self.add(
                 "CareTeamMembership", ts(self.now - 3 * 365 * 24 * HOUR), str(provider.id), str(pk)
@@ -620,6 +621,7 @@ class Command(BaseCommand):
                         clinic_ids[0],
                         profile.CLIENT_EMAIL if i == 0 else f"caseload{i}@load.example",
                         [star],
+                        uuid=profile.CLIENT_UUID.hex if i == 0 else None,
                     )
                     for i in range(profile.CASELOAD)
                 ]
