@@ -105,6 +105,21 @@ def kept(macro, *args):
     return _kept(macro, args, state.urlconf, state.script_prefix, state.language, state.zone_name)
 
 
+# A chart with its table is some 30 KB: a few of them are kept apart from the rows, so that
+# they neither crowd the rows out nor grow a worker (128 at most, ~4 MB).
+@functools.lru_cache(maxsize=128)
+def _kept_large(macro, args, urlconf, script_prefix, language, zone):
+    return macro(*args)
+
+
+def kept_large(macro, *args):
+    """kept() for a large piece of a page, in a small cache of its own."""
+    state = reading()
+    return _kept_large(
+        macro, args, state.urlconf, state.script_prefix, state.language, state.zone_name
+    )
+
+
 def crispy(form, helper=None):
     """{{ form|crispy }} for the fields alone, or crispy-forms' {% crispy form helper %}."""
     if helper is None:
@@ -247,6 +262,7 @@ def environment(**options):
         url=url,
         url_for_each=url_for_each,
         kept=kept,
+        kept_large=kept_large,
         static=static,
         crispy=crispy,
         get_messages=get_messages,

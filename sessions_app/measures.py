@@ -34,9 +34,10 @@ class Trend:
     """One instrument's scores, oldest first, with what the change since the first means."""
 
     instrument: instruments.Instrument
-    points: list
-    bands: list
-    ticks: list  # (value, y) of the vertical axis
+    # Tuples: a trend is alike by value, so that its rendered chart can be kept (jinja2.kept).
+    points: tuple
+    bands: tuple
+    ticks: tuple  # (value, y) of the vertical axis
 
     @property
     def first(self):
@@ -112,15 +113,17 @@ def trend(instrument, rows):
     top = instrument.max_total
     first, last = rows[0][2], rows[-1][2]
     span = (last - first).total_seconds()
-    points = [
+    points = tuple(
         Point(total, band, at, session, number, x=_x(at, first, span), y=_y(total, top))
         for total, band, at, session, number in rows
-    ]
+    )
     bands = [
         BandArea(band, y=_y(min(band.high + 1, top), top), height=0.0) for band in instrument.bands
     ]
-    bands = [dataclasses.replace(area, height=_y(area.band.low, top) - area.y) for area in bands]
-    ticks = [(value, _y(value, top)) for value in range(0, top + 1, 5)]
+    bands = tuple(
+        dataclasses.replace(area, height=_y(area.band.low, top) - area.y) for area in bands
+    )
+    ticks = tuple((value, _y(value, top)) for value in range(0, top + 1, 5))
     return Trend(instrument=instrument, points=points, bands=bands, ticks=ticks)
 
 

@@ -401,43 +401,45 @@ class ClientTimeline:
     trends: list = dataclasses.field(default_factory=list)
 
 
-def client_timeline(*, viewer, client_id):
-    """The client's SessionRows by series, newest series first; None if not `viewer`'s."""
-    client = (
+def _timeline_client_of(viewer, client_id):
+    return (
         Client.objects.visible_to(viewer)
         .select_related("user")
         .annotate(has_scores=Exists(QuestionnaireResponse.objects.filter(client=OuterRef("pk"))))
         .filter(uuid=client_id)
     )
-    client = client.first()
-    if client is None:
-        return None
-    rows = (
+
+
+def _timeline_rows_of(viewer, client_pk):
+    return (
         Session.objects.visible_to(viewer)
-        .filter(client=client)
+        .filter(client_id=client_pk)
         .list_rows(viewer)
         .order_by("starts_at", "sequence", "pk")
     )
-    by_series = {}
-    for row in rows:
-        session = SessionRow(*row)
-        by_series.setdefault(session.series_id, []).append(session)
-    series = sorted(
-        (
-            SessionSeries(id=key, starts_at=sessions[0].starts_at, sessions=sessions)
-            for key, sessions in by_series.items()
-        ),
-        key=lambda group: group.starts_at,
-        reverse=True,
+
+
+def _care_team_of(client_pk):
+    return (
+        CareProvider.objects.filter(memberships__client_id=client_pk)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
     )
-    team = list(client.care_team.select_related("user").order_by("user__full_name"))
-    return ClientTimeline(
-        client=client,
-        team=team,
-        series=series,
-        session_count=sum(len(group.sessions) for group in series),
-        # Read only where there is something to draw.
-        trends=client_trends(viewer=viewer, client=client) if client.has_scores else [],
+
+
+def _trend_rows_of(viewer, client_pk):
+    return (
+        QuestionnaireResponse.objects.visible_to(viewer)
+        .filter(client_id=client_pk)
+        .order_by("submitted_at", "pk")
+        .values_list(
+            "instrument",
+            "total",
+            "band",
+            "submitted_at",
+            "assignment__session__uuid",
+            "assignment__session__number",
+        )
     )
 
 
@@ -459,6 +461,66 @@ def _role_of(user):
 
 def _person(role, person_id, user_id=_PAGES_USER):
     return compiled.viewer(user_id, **{f"{role}_id": person_id})
+
+
+_CLIENT_PK, _CLIENT_UUID = -4_000_101, uuid.UUID(int=4_000_102)
+# A client's page reads a client, their two years of sessions and scores: compiled once per
+# role (building these cost as much CPU as running them).
+_timeline_client, _trend_rows = (
+    {
+        role: CompiledQuery(
+            lambda person_id, value, role=role, build=build: build(_person(role, person_id), value),
+            _PAGES_PERSON,
+            stand_in,
+        )
+        for role in ("provider", "client")
+    }
+    for build, stand_in in ((_timeline_client_of, _CLIENT_UUID), (_trend_rows_of, _CLIENT_PK))
+)
+# The rows count the viewer's unread messages: the user's id is a value too.
+_timeline_rows = {
+    role: CompiledQuery(
+        lambda user_id, person_id, client_pk, role=role: _timeline_rows_of(
+            _person(role, person_id, user_id), client_pk
+        ),
+        _PAGES_USER,
+        _PAGES_PERSON,
+        _CLIENT_PK,
+    )
+    for role in ("provider", "client")
+}
+_care_team = CompiledQuery(_care_team_of, _CLIENT_PK)
+
+
+def client_timeline(*, viewer, client_id):
+    """The client's SessionRows by series, newest series first; None if not `viewer`'s."""
+    role = _role_of(viewer)
+    if role is None:
+        return None
+    found = _timeline_client[role[0]](role[1], client_id)
+    if not found:
+        return None
+    [client] = found
+    by_series = {}
+    for row in _timeline_rows[role[0]](viewer.pk, role[1], client.pk):
+        session = SessionRow(*row)
+        by_series.setdefault(session.series_id, []).append(session)
+    series = sorted(
+        (
+            SessionSeries(id=key, starts_at=sessions[0].starts_at, sessions=sessions)
+            for key, sessions in by_series.items()
+        ),
+        key=lambda group: group.starts_at,
+        reverse=True,
+    )
+    return ClientTimeline(
+        client=client,
+        team=_care_team(client.pk),
+        series=series,
+        session_count=sum(len(group.sessions) for group in series),
+        # Read only where there is something to draw.
+        trends=client_trends(viewer=viewer, client=client) if client.has_scores else [],
+    )
 
 
 # Compiled once (here and below): building these reads cost more CPU than running them.
@@ -1234,20 +1296,10 @@ def needs_attention(*, viewer, limit=ATTENTION_LIMIT):
 
 def client_trends(*, viewer, client):
     """measures.Trend of each questionnaire `client` has answered, scores oldest first."""
-    rows = (
-        QuestionnaireResponse.objects.visible_to(viewer)
-        .filter(client=client)
-        .order_by("submitted_at", "pk")
-        .values_list(
-            "instrument",
-            "total",
-            "band",
-            "submitted_at",
-            "assignment__session__uuid",
-            "assignment__session__number",
-        )
-    )
-    return measures.trends(rows)
+    role = _role_of(viewer)
+    if role is None:
+        return []
+    return measures.trends(_trend_rows[role[0]](role[1], client.pk))
 
 
 def client_measures(*, viewer, client_id):

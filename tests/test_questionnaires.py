@@ -488,6 +488,24 @@ def labels(section):
     return [li.get_text(strip=True) for li in section.select('[data-testid="trend-labels"] li')]
 
 
+def test_a_trend_drawn_once_is_drawn_anew_when_a_score_or_the_language_changes(
+    login, client_profile, provider
+):
+    # Each trend's section is kept per process by its value (clinic.jinja2.kept_large).
+    weekly_scores(provider, client_profile, [18, 15])
+    http = login(provider.user)
+    text = trend_section(client_page(http, client_profile), "phq9").get_text(" ", strip=True)
+    assert "First score 18, latest 15 (Moderately severe)." in text
+    latest = QuestionnaireResponse.objects.order_by("submitted_at").last()
+    QuestionnaireResponse.objects.filter(pk=latest.pk).update(total=9, band="mild")
+    text = trend_section(client_page(http, client_profile), "phq9").get_text(" ", strip=True)
+    assert "First score 18, latest 9 (Mild)." in text
+    provider.user.language = "es"
+    provider.user.save()
+    text = trend_section(client_page(http, client_profile), "phq9").get_text(" ", strip=True)
+    assert "latest 9" not in text and "18" in text and "9" in text
+
+
 def test_an_improving_phq9_is_labelled_improvement_response_and_remission(
     login, client_profile, provider
 ):
