@@ -68,7 +68,7 @@ def sessions(rows, *, now=None):
     """SessionSerializer's dicts for ApiSessionRows, in their order."""
     tz = timezone.get_current_timezone()
     now = now or timezone.now()
-    providers = rows.providers
+    providers = _people(rows.providers)
     assignments = _grouped(
         _assignments(rows.assignments, providers, tz, translation.get_language())
     )
@@ -106,8 +106,8 @@ def sessions(rows, *, now=None):
                 "sequence": sequence,
                 "number": number,
                 "client": person(client_uuid, client_name),
-                "provider": person(*providers[provider_id]),
-                "created_by": person(*providers[created_by_id]),
+                "provider": providers[provider_id],
+                "created_by": providers[created_by_id],
                 "starts_at": when(starts_at, tz),
                 "ends_at": when(ends_at, tz),
                 "meeting": None
@@ -121,12 +121,10 @@ def sessions(rows, *, now=None):
                 "status": status,
                 "timing": Session.timing_of(status, starts_at, ends_at, now).value,
                 "closed_at": at(closed_at, tz),
-                "closed_by": None if closed_by_id is None else person(*providers[closed_by_id]),
+                "closed_by": None if closed_by_id is None else providers[closed_by_id],
                 "close_note": close_note,
                 "cancelled_at": at(cancelled_at, tz),
-                "cancelled_by": None
-                if cancelled_by_id is None
-                else person(*providers[cancelled_by_id]),
+                "cancelled_by": None if cancelled_by_id is None else providers[cancelled_by_id],
                 "cancel_reason": cancel_reason,
                 "assignments": assignments.get(pk, []),
                 "messages": messages.get(pk, []),
@@ -139,15 +137,22 @@ def assignment(rows):
     """AssignmentSerializer's dict for the ApiSessionRows of one homework item."""
     [(_, answer)] = _assignments(
         rows.assignments,
-        rows.providers,
+        _people(rows.providers),
         timezone.get_current_timezone(),
         translation.get_language(),
     )
     return answer
 
 
+def _people(providers):
+    """{provider pk: their person dict}, each made once a page (the dicts are only serialized:
+    one serves each place that names the provider)."""
+    return {pk: person(uuid, name) for pk, (uuid, name) in providers.items()}
+
+
 def _assignments(rows, providers, tz, language):
-    """(session pk, AssignmentSerializer's dict) for each assignment of the rows."""
+    """(session pk, AssignmentSerializer's dict) for each assignment of the rows; `providers`
+    from _people."""
     answers, last = [], None
     for (
         session_id,
@@ -181,7 +186,7 @@ def _assignments(rows, providers, tz, language):
                         "title": title,
                         "instructions": instructions,
                         "due_at": at(due_at, tz),
-                        "created_by": person(*providers[created_by_id]),
+                        "created_by": providers[created_by_id],
                         "created_at": at(created_at, tz),
                         "status": Assignment.status_of(submitted_at).value,
                         "response": response,
@@ -198,7 +203,7 @@ def _assignments(rows, providers, tz, language):
             feedback.append(
                 {
                     "id": uid(feedback_uuid),
-                    "author": person(*providers[author_id]),
+                    "author": providers[author_id],
                     "body": body,
                     "created_at": at(feedback_at, tz),
                 }
