@@ -8,7 +8,16 @@ from django.contrib import admin
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assignment, Feedback, IdempotencyRecord, Message, Session, SessionChange
+from . import instruments
+from .models import (
+    Assignment,
+    Feedback,
+    IdempotencyRecord,
+    Message,
+    QuestionnaireResponse,
+    Session,
+    SessionChange,
+)
 
 TIME_FORMAT = "Y-m-d H:i T"
 
@@ -74,6 +83,47 @@ class AssignmentInline(ReadOnlyInline):
         sortable=False,
         clinic="session.clinic",
     )
+
+
+class QuestionnaireColumns:
+    """What the questionnaire answers' list and the homework page both show of a response."""
+
+    @admin.display(description=_("severity"))
+    def severity(self, obj):
+        return obj.band_label
+
+    @admin.display(description=_("needs attention"), boolean=True)
+    def needs_attention(self, obj):
+        return obj.needs_attention
+
+    flagged = clinic_time_column("flagged_at", _("flagged at (clinic time)"))
+
+    acknowledged = clinic_time_column("acknowledged_at", _("acknowledged at (clinic time)"))
+
+    submitted = clinic_time_column("submitted_at", _("submitted (clinic time)"))
+
+
+# A response's columns, in the Assignment page's inline and in the responses' list.
+RESPONSE_COLUMNS = [
+    "instrument",
+    "total",
+    "severity",
+    "needs_attention",
+    "flagged",
+    "acknowledged_by",
+    "acknowledged",
+    "submitted",
+]
+
+
+class QuestionnaireResponseInline(QuestionnaireColumns, ReadOnlyInline):
+    model = QuestionnaireResponse
+    fields = RESPONSE_COLUMNS
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("clinic", "acknowledged_by__user")
 
 
 class SessionChangeInline(ReadOnlyInline):
@@ -179,11 +229,137 @@ class AssignmentAdmin(ReadOnlyAdmin):
     search_fields = ["uuid", "title"]
     list_select_related = ["session__client__user", "session__clinic"]
 
+    # The page shows times on the clinic's clock too, not the admin's UTC.
+    fields = [
+        "session",
+        "kind",
+        "title",
+        "instructions",
+        "due",
+        "created_by",
+        "created",
+        "status",
+        "response",
+        "submitted",
+    ]
+    readonly_fields = fields
+
     due = clinic_time_column("due_at", _("due (clinic time)"), clinic="session.clinic")
+
+    created = clinic_time_column("created_at", _("created (clinic time)"), clinic="session.clinic")
 
     submitted = clinic_time_column(
         "submitted_at", _("submitted (clinic time)"), clinic="session.clinic"
     )
+
+    def get_inlines(self, request, obj):
+        # A questionnaire's answers are its response; free-text homework has none.
+        if obj is not None and instruments.instrument(obj.kind) is not None:
+            return [QuestionnaireResponseInline]
+        return []
+
+
+class InstrumentFilter(admin.SimpleListFilter):
+    title = _("questionnaire")
+    parameter_name = "instrument"
+
+    def lookups(self, request, model_admin):
+        return [(code, instrument.name) for code, instrument in instruments.INSTRUMENTS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in instruments.INSTRUMENTS:
+            return queryset.filter(instrument=self.value())
+        return queryset
+
+
+class SeverityFilter(admin.SimpleListFilter):
+    """The bands of every questionnaire by name, mildest first (GAD-7 has no "moderately
+    severe"); no query for the choices."""
+
+    title = _("severity")
+    parameter_name = "band"
+
+    def lookups(self, request, model_admin):
+        bands = {}
+        for instrument in instruments.INSTRUMENTS.values():
+            for band in instrument.bands:
+                bands.setdefault(band.code, band)
+        return [
+            (band.code, band.label)
+            for band in sorted(bands.values(), key=lambda b: (b.low, b.high))
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(band=self.value())
+        return queryset
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    title = _("risk flag")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", _("Flagged, not acknowledged")),
+            ("acknowledged", _("Flagged and acknowledged")),
+            ("unflagged", _("Not flagged")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "waiting":
+                return queryset.needing_attention()
+            case "acknowledged":
+                return queryset.filter(acknowledged_at__isnull=False)
+            case "unflagged":
+                return queryset.filter(flagged_at__isnull=True)
+        return queryset
+
+
+@admin.register(QuestionnaireResponse)
+class QuestionnaireResponseAdmin(QuestionnaireColumns, ReadOnlyAdmin):
+    list_display = ["session", "client", *RESPONSE_COLUMNS]
+    list_filter = [InstrumentFilter, SeverityFilter, AttentionFilter, "clinic"]
+    search_fields = ["assignment__session__uuid", "client__user__email", "client__user__full_name"]
+    list_select_related = ["assignment__session", "client__user", "acknowledged_by__user", "clinic"]
+    ordering = ["-submitted_at", "-pk"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "session",
+                    "session_uuid",
+                    "assignment",
+                    "client",
+                    "clinic",
+                    "instrument",
+                    "answers",
+                    "total",
+                    "severity",
+                    "submitted",
+                ]
+            },
+        ),
+        (
+            _("Risk"),
+            {"fields": ["needs_attention", "flagged", "acknowledged_by", "acknowledged"]},
+        ),
+    ]
+    readonly_fields = [name for _, spec in fieldsets for name in spec["fields"]]
+
+    def get_queryset(self, request):
+        # The change page too reads the session, the people and the clinic at once.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    @admin.display(description=_("session number"), ordering="assignment__session__number")
+    def session(self, obj):
+        return obj.assignment.session.number
+
+    @admin.display(description=_("session UUID"))
+    def session_uuid(self, obj):
+        return obj.assignment.session.uuid
 
 
 @admin.register(Feedback)

@@ -11,7 +11,7 @@ from calendars.services import calendar_feed_create
 from clinic.models import ApiToken, Invitation
 from notifications.models import Notification
 from sessions_app import services
-from sessions_app.models import IdempotencyRecord
+from sessions_app.models import Assignment, IdempotencyRecord
 
 from .factories import ClientFactory, ProviderFactory, UserFactory
 from .sessions_helpers import schedule
@@ -66,6 +66,15 @@ def world(db, clinic, clinic_admin, provider, off_team_provider, other_clinic_pr
     ApiToken.objects.create(user=provider.user, name="matrix")
     # A calendar feed, so that its admin pages have a row too.
     calendar_feed_create(user=provider.user)
+    # Questionnaire answers (another client's: this session keeps one homework item), so
+    # that their admin pages have a row too.
+    [answered] = schedule(by=provider, client=other_client)
+    questionnaire = services.assignment_add(
+        actor=provider.user, session=answered, kind=Assignment.Kind.PHQ9
+    )
+    services.questionnaire_submit(
+        actor=other_client.user, assignment=questionnaire, answers=[0] * 9
+    )
     # A pending invitation, for the re-send and revoke buttons of the people page.
     invitation = Invitation.objects.create(
         clinic=clinic, email="new@matrix.test", full_name="New", role="client", key="k"
@@ -809,6 +818,30 @@ EXPECTED_ADMIN = {
         "302 302 302 302 302 302 302 302 403",
     ),
     "admin/sessions_app/assignment/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:sessions_app_questionnaireresponse_changelist": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
+    ),
+    "admin:sessions_app_questionnaireresponse_add": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:sessions_app_questionnaireresponse_history": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 200",
+    ),
+    "admin:sessions_app_questionnaireresponse_delete": (
+        "302 302 302 302 302 302 302 302 403",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin:sessions_app_questionnaireresponse_change": (
+        "302 302 302 302 302 302 302 302 200",
+        "302 302 302 302 302 302 302 302 403",
+    ),
+    "admin/sessions_app/questionnaireresponse/<path:object_id>/": (
         "302 302 302 302 302 302 302 302 302",
         "302 302 302 302 302 302 302 302 302",
     ),
