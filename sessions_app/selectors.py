@@ -387,9 +387,14 @@ def _score_columns():
 
 @dataclasses.dataclass(frozen=True)
 class SessionSeries:
+    """A series of a client's page; alike by value (its rendered section is kept)."""
+
     id: uuid.UUID
     starts_at: dt.datetime
-    sessions: list
+    sessions: tuple
+
+    def timings(self, now):
+        return tuple(row.timing_at(now) for row in self.sessions)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -507,7 +512,7 @@ def client_timeline(*, viewer, client_id):
         by_series.setdefault(session.series_id, []).append(session)
     series = sorted(
         (
-            SessionSeries(id=key, starts_at=sessions[0].starts_at, sessions=sessions)
+            SessionSeries(id=key, starts_at=sessions[0].starts_at, sessions=tuple(sessions))
             for key, sessions in by_series.items()
         ),
         key=lambda group: group.starts_at,

@@ -165,3 +165,44 @@ def test_pages_keep_their_rows_from_one_request_to_the_next(login, provider, cli
     again = env._kept.cache_info()
     assert again.currsize == kept.currsize
     assert again.hits > kept.hits
+
+
+@pytest.mark.django_db
+def test_a_clients_page_keeps_its_series_from_one_request_to_the_next(
+    login, provider, client_profile
+):
+    weekly_series(provider, client_profile, start=timezone.now() - dt.timedelta(days=10), repeat=3)
+    client = login(provider.user)
+    path = f"/provider/clients/{client_profile.uuid}/"
+    assert client.get(path).status_code == 200
+    kept = env._kept.cache_info()
+    assert client.get(path).status_code == 200
+    again = env._kept.cache_info()
+    assert again.currsize == kept.currsize
+    assert again.hits > kept.hits
+
+
+def series_section():
+    return engines["jinja2"].env.get_template(TABLE_TEMPLATE).module.series_section
+
+
+def test_a_kept_series_is_the_fresh_series_and_changes_with_its_rows_and_timings():
+    from sessions_app.selectors import SessionSeries
+
+    def series(*rows):
+        return SessionSeries(id=uuids.UUID(int=11), starts_at=NOW, sessions=tuple(rows))
+
+    group = series(Values().row(), Values(pk=8, uuid=uuids.UUID(int=12), number=4).row())
+    timings = group.timings(NOW)
+    first = env.kept(series_section(), group, timings)
+    assert first == series_section()(group, timings)
+    assert "Sessions 3 to 4" in first
+    # Time passes: the first session has ended and is overdue.
+    later = group.timings(NOW + dt.timedelta(days=6))
+    overdue = env.kept(series_section(), group, later)
+    assert overdue == series_section()(group, later) != first
+    assert f'data-timing="{Session.Timing.OVERDUE.value}"' in overdue
+    # A row changes: a message arrives.
+    changed = series(Values(unread=7).row(), group.sessions[1])
+    fresh = series_section()(changed, changed.timings(NOW))
+    assert env.kept(series_section(), changed, changed.timings(NOW)) == fresh != first
