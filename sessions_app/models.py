@@ -171,18 +171,12 @@ def _column(model, name):
 
 
 def _needs_attention():
-    """Whether a questionnaire of the session is flagged and not acknowledged yet: looked up in
-    the small partial index questionnaire_attention by the session's client (usually empty)."""
-    response, homework = QuestionnaireResponse._meta.db_table, Assignment._meta.db_table
-    # Table and column names from the models, no values.
-    return RawSQL(  # noqa: S611
-        f"EXISTS (SELECT 1 FROM {response} INNER JOIN {homework} "  # noqa: S608 - no input
-        f"ON {homework}.id = {response}.assignment_id "
-        f"WHERE {response}.client_id = {_column(Session, 'client_id')} "
-        f"AND {response}.flagged_at IS NOT NULL AND {response}.acknowledged_at IS NULL "
-        f"AND {homework}.session_id = {_column(Session, 'id')})",
-        (),
-        output_field=models.BooleanField(),
+    """Whether a questionnaire of the session needs attention: found in the small partial index
+    questionnaire_attention by the session's client (usually empty)."""
+    return models.Exists(
+        QuestionnaireResponse.objects.needing_attention().filter(
+            client_id=models.OuterRef("client_id"), assignment__session_id=models.OuterRef("pk")
+        )
     )
 
 
