@@ -92,32 +92,33 @@ def url_for_each(name):
     return lambda value: f"{head}{value}{tail}"
 
 
-@functools.lru_cache(maxsize=4096)
-def _kept(macro, args, urlconf, script_prefix, language, zone):
-    # urlconf, script_prefix, language and zone only key the cache: the macro reads them itself.
-    return macro(*args)
+def _keeper(maxsize):
+    """A kept() with a cache of its own of `maxsize` entries."""
+
+    @functools.lru_cache(maxsize=maxsize)
+    def cached(macro, args, urlconf, script_prefix, language, zone):
+        # urlconf, script_prefix, language and zone only key the cache: the macro reads them.
+        return macro(*args)
+
+    def keep(macro, *args):
+        """`macro(*args)`, kept per process per arguments, URLs, language and zone: each
+        argument carries by value all the macro reads of it, and the macro reads nothing else
+        but globals."""
+        state = reading()
+        return cached(
+            macro, args, state.urlconf, state.script_prefix, state.language, state.zone_name
+        )
+
+    keep.cache = cached
+    return keep
 
 
-def kept(macro, *args):
-    """`macro(*args)`, kept per process per arguments, URLs, language and zone: each argument
-    carries by value all the macro reads of it, and the macro reads nothing else but globals."""
-    state = reading()
-    return _kept(macro, args, state.urlconf, state.script_prefix, state.language, state.zone_name)
-
-
-# A chart with its table is some 30 KB: a few of them are kept apart from the rows, so that
-# they neither crowd the rows out nor grow a worker (128 at most, ~4 MB).
-@functools.lru_cache(maxsize=128)
-def _kept_large(macro, args, urlconf, script_prefix, language, zone):
-    return macro(*args)
-
-
-def kept_large(macro, *args):
-    """kept() for a large piece of a page, in a small cache of its own."""
-    state = reading()
-    return _kept_large(
-        macro, args, state.urlconf, state.script_prefix, state.language, state.zone_name
-    )
+# List rows and sections: thousands of small pieces.
+kept = _keeper(4096)
+_kept = kept.cache
+# A client's trend (chart and table) is some 30 KB: kept apart, so that a few of them neither
+# crowd the rows out nor grow a worker (128 at most, ~4 MB).
+kept_large = _keeper(128)
 
 
 def crispy(form, helper=None):
