@@ -21,9 +21,10 @@ def conf():
 
 def test_objects_kept_after_the_listed_requests_leave_the_collectors_sight(conf):
     gc.unfreeze()
-    kept = [object() for _ in range(3)]  # noqa: F841 - alive across the freeze
+    in_sight = len(gc.get_objects())
     conf.post_request(SimpleNamespace(nr=100), None, {}, None)
     assert gc.get_freeze_count() > 0
+    assert len(gc.get_objects()) < in_sight
 
 
 def test_other_requests_freeze_nothing(conf):
