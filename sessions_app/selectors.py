@@ -468,32 +468,28 @@ def _person(role, person_id, user_id=_PAGES_USER):
     return compiled.viewer(user_id, **{f"{role}_id": person_id})
 
 
+def _per_role(build, *stand_ins, user_id=False):
+    """`build(viewer, *values)` compiled once per role: run as [role](person_id, *values), or
+    [role](user_id, person_id, *values) where the read uses the user's own id too."""
+
+    def compiled_for(role):
+        def read(*values):
+            user, person, *rest = values if user_id else (_PAGES_USER, *values)
+            return build(_person(role, person, user), *rest)
+
+        head = (_PAGES_USER, _PAGES_PERSON) if user_id else (_PAGES_PERSON,)
+        return CompiledQuery(read, *head, *stand_ins)
+
+    return {role: compiled_for(role) for role in ("provider", "client")}
+
+
 _CLIENT_PK, _CLIENT_UUID = -4_000_101, uuid.UUID(int=4_000_102)
 # A client's page reads a client, their two years of sessions and scores: compiled once per
-# role (building these cost as much CPU as running them).
-_timeline_client, _trend_rows = (
-    {
-        role: CompiledQuery(
-            lambda person_id, value, role=role, build=build: build(_person(role, person_id), value),
-            _PAGES_PERSON,
-            stand_in,
-        )
-        for role in ("provider", "client")
-    }
-    for build, stand_in in ((_timeline_client_of, _CLIENT_UUID), (_trend_rows_of, _CLIENT_PK))
-)
-# The rows count the viewer's unread messages: the user's id is a value too.
-_timeline_rows = {
-    role: CompiledQuery(
-        lambda user_id, person_id, client_pk, role=role: _timeline_rows_of(
-            _person(role, person_id, user_id), client_pk
-        ),
-        _PAGES_USER,
-        _PAGES_PERSON,
-        _CLIENT_PK,
-    )
-    for role in ("provider", "client")
-}
+# role (building these cost as much CPU as running them). The rows count the viewer's unread
+# messages: the user's id is a value too.
+_timeline_client = _per_role(_timeline_client_of, _CLIENT_UUID)
+_trend_rows = _per_role(_trend_rows_of, _CLIENT_PK)
+_timeline_rows = _per_role(_timeline_rows_of, _CLIENT_PK, user_id=True)
 _care_team = CompiledQuery(_care_team_of, _CLIENT_PK)
 
 
@@ -529,16 +525,10 @@ def client_timeline(*, viewer, client_id):
 
 
 # Compiled once (here and below): building these reads cost more CPU than running them.
-_session_by_uuid = {
-    role: CompiledQuery(
-        lambda person_id, session_id, role=role: Session.objects.visible_to(
-            _person(role, person_id)
-        ).filter(uuid=session_id),
-        _PAGES_PERSON,
-        _PAGES_SESSION,
-    )
-    for role in ("provider", "client")
-}
+_session_by_uuid = _per_role(
+    lambda viewer, session_id: Session.objects.visible_to(viewer).filter(uuid=session_id),
+    _PAGES_SESSION,
+)
 
 
 def visible_session(*, viewer, session_id):
