@@ -268,7 +268,7 @@ class RedisCache(DjangoRedisCache):
     # -- Django's cache API -----------------------------------------------------------------
 
     def get(self, key, default=None, version=None, client=None):
-        if self.outage.retry_at and not self._try_again():
+        if not self.redis_available():
             return self._local.get(key, default, version) if self._is_local(key) else default
         try:
             return self.client.get(key, default=default, version=version, client=client)
@@ -283,7 +283,7 @@ class RedisCache(DjangoRedisCache):
             timeout is DEFAULT_TIMEOUT or timeout is None or timeout > SESSION_SECONDS
         ):
             timeout = SESSION_SECONDS
-        if not self.outage.retry_at or self._try_again():
+        if self.redis_available():
             try:
                 return self.client.set(
                     key, value, timeout=timeout, version=version, client=client, nx=nx, xx=xx
@@ -299,7 +299,7 @@ class RedisCache(DjangoRedisCache):
         return False
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None, client=None):
-        if not self.outage.retry_at or self._try_again():
+        if self.redis_available():
             try:
                 return self.client.add(key, value, timeout=timeout, version=version, client=client)
             except ConnectionInterrupted as exc:
@@ -310,7 +310,7 @@ class RedisCache(DjangoRedisCache):
         return False
 
     def delete(self, key, version=None, prefix=None, client=None):
-        if not self.outage.retry_at or self._try_again():
+        if self.redis_available():
             try:
                 return bool(self.client.delete(key, version=version, prefix=prefix, client=client))
             except ConnectionInterrupted as exc:
@@ -321,7 +321,7 @@ class RedisCache(DjangoRedisCache):
         return False
 
     def get_many(self, keys, version=None, client=None):
-        if not self.outage.retry_at or self._try_again():
+        if self.redis_available():
             try:
                 return self.client.get_many(keys, version=version, client=client)
             except ConnectionInterrupted as exc:
@@ -329,7 +329,7 @@ class RedisCache(DjangoRedisCache):
         return self._local.get_many([k for k in keys if self._is_local(k)], version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None, client=None):
-        if not self.outage.retry_at or self._try_again():
+        if self.redis_available():
             try:
                 return self.client.set_many(data, timeout=timeout, version=version, client=client)
             except ConnectionInterrupted as exc:
@@ -341,7 +341,7 @@ class RedisCache(DjangoRedisCache):
 
     def delete_many(self, keys, version=None, client=None):
         keys = list(keys)
-        if not self.outage.retry_at or self._try_again():
+        if self.redis_available():
             try:
                 return self.client.delete_many(keys, version=version, client=client)
             except ConnectionInterrupted as exc:
@@ -351,7 +351,7 @@ class RedisCache(DjangoRedisCache):
         return None
 
     def has_key(self, key, version=None, client=None):
-        if not self.outage.retry_at or self._try_again():
+        if self.redis_available():
             try:
                 return self.client.has_key(key, version=version, client=client)
             except ConnectionInterrupted as exc:
@@ -359,7 +359,7 @@ class RedisCache(DjangoRedisCache):
         return self._is_local(key) and self._local.has_key(key, version)
 
     def incr(self, key, delta=1, version=None, client=None, ignore_key_check=False):
-        if not self.outage.retry_at or self._try_again():
+        if self.redis_available():
             try:
                 return self.client.incr(
                     key,
@@ -380,7 +380,7 @@ class RedisCache(DjangoRedisCache):
         return self.incr(key, -delta, version=version, client=client)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None, client=None):
-        if not self.outage.retry_at or self._try_again():
+        if self.redis_available():
             try:
                 return self.client.touch(key, timeout=timeout, version=version, client=client)
             except ConnectionInterrupted as exc:
@@ -389,7 +389,7 @@ class RedisCache(DjangoRedisCache):
 
     def clear(self):
         self._local.clear()
-        if not self.outage.retry_at or self._try_again():
+        if self.redis_available():
             try:
                 return self.client.clear()
             except ConnectionInterrupted as exc:
