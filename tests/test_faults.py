@@ -153,6 +153,30 @@ def _timed(fn, *args, **kwargs):
 # --- Redis stopped ------------------------------------------------------------------------
 
 
+def test_with_redis_hung_the_many_key_calls_keep_limits_here_and_drop_stale_copies_after(
+    private_redis,
+):
+    """get_many, set_many, delete_many, has_key and touch while Redis hangs: the limits'
+    keys live in the process, the others are left, and the copies they would have changed
+    are deleted once Redis answers."""
+    cache.set_many({"stale-written": "old", "stale-deleted": "old"})
+    private_redis.pause()
+    # The first call waits for the socket's timeout and opens the breaker; the rest don't try.
+    skipped = cache.set_many({"throttle_x": 1, "stale-written": "new"})
+    assert skipped == ["stale-written"]
+    cache.delete_many(["stale-deleted"])
+    assert cache.get_many(["throttle_x", "stale-written"]) == {"throttle_x": 1}
+    assert cache.has_key("throttle_x") and not cache.has_key("stale-written")
+    assert cache.touch("throttle_x", 60) and not cache.touch("stale-written", 60)
+    cache.delete_many(["throttle_x"])
+    assert not cache.has_key("throttle_x")
+    private_redis.resume()
+    _wait_for_the_breaker()
+    # The next call tries Redis again and first deletes the copies the outage left stale.
+    assert cache.get_many(["stale-written", "stale-deleted"]) == {}
+    assert not list(private_redis.direct().scan_iter(match="*stale-*"))
+
+
 @pytest.mark.django_db
 def test_with_redis_stopped_pages_log_in_and_log_out_work_from_the_database(
     private_redis, provider
